@@ -1,0 +1,159 @@
+"""Opening the user's database: checks, backup, migrations, connection settings."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+
+from desktop.store.lock import DatabaseLocked, InstanceLock
+
+# The newest migration under migrations/versions. Checked against Alembic's
+# own view by a test, so that opening an up-to-date file never imports Alembic
+# (it costs a noticeable part of start-up).
+SCHEMA_HEAD = "0001"
+KNOWN_REVISIONS = ("0001",)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be used; the message says why, in Chinese."""
+
+
+def _set_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL + synchronous=FULL: a committed transaction survives a power cut, and
+    # readers (read-only commands) never block the window's writes.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+class Database:
+    """An open database file: its engine and, for writers, the instance lock."""
+
+    def __init__(self, path: Path, engine: Engine, lock: InstanceLock):
+        self.path = path
+        self.engine = engine
+        self.lock = lock
+        self.backup_path: Path | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.lock.release()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_database(path: Path | str, *, write: bool = True) -> Database:
+    """Open (creating if needed) and migrate a database.
+
+    ``write=True`` takes the instance lock: a second window or writing command
+    on the same file gets ``DatabaseLocked``. Read-only users skip the lock.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from exc
+    _check_is_sqlite(path)
+    lock = InstanceLock(path)
+    if write:
+        try:
+            lock.acquire()
+        except PermissionError as exc:
+            raise DatabaseError(f"数据库所在的文件夹不可写：{path.parent}") from exc
+    try:
+        engine = create_engine(f"sqlite:///{path}")
+        event.listen(engine, "connect", _set_pragmas)
+        db = Database(path, engine, lock)
+        _migrate(db, write)
+        return db
+    except Exception:
+        lock.release()
+        raise
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"无法读取数据库文件 {path}：{exc.strerror}") from exc
+    if head != SQLITE_MAGIC:
+        raise DatabaseError(f"文件 {path} 不是本程序的数据库（不是 SQLite 数据库文件），未做任何改动。")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _migrate(db: Database, write: bool) -> None:
+    try:
+        rev = current_revision(db.engine)
+    except Exception as exc:  # sqlite3.DatabaseError: file is damaged
+        raise DatabaseError(f"数据库文件 {db.path} 已损坏或无法读取：{exc.__cause__ or exc}") from exc
+    if rev == SCHEMA_HEAD:
+        return
+    if rev is not None and rev not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"数据库 {db.path} 由更新版本的程序创建（结构版本 {rev}），请使用新版本程序打开。文件未做任何改动。"
+        )
+    if not write and not db.lock.held:
+        # Migrating writes: a read-only user may do it only when no window has the file.
+        try:
+            db.lock.acquire()
+        except DatabaseLocked:
+            raise DatabaseError("数据库需要升级，但正被窗口使用；请关闭窗口后重试。") from None
+    if _has_user_tables(db.engine):
+        db.backup_path = backup_copy(db.path, f"before-migration-{rev or 'none'}")
+    _run_alembic(db.engine)
+
+
+def _has_user_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def _run_alembic(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def backup_copy(path: Path, reason: str) -> Path:
+    """A consistent copy beside the file, made with SQLite's online backup API."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{reason}.{stamp}{path.suffix or '.sqlite3'}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+__all__ = ["Database", "DatabaseError", "DatabaseLocked", "open_database", "backup_copy"]

@@ -1,0 +1,149 @@
+"""Declarations in and out of the database; every write is one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.domain.model import (
+    COST_FIELDS,
+    HEADER_FIELDS,
+    INDICATOR_FIELDS,
+    TEXT_FIELDS,
+    CostItem,
+    Declaration,
+    Header,
+    Indicator,
+    Texts,
+)
+from desktop.store.database import Database
+from desktop.store.tables import CostItemRow, DeclarationRow, IndicatorRow
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the declaration list."""
+
+    id: int
+    project_name: str
+    applicant_unit: str
+    budget_unit: str
+    fiscal_year: int
+    annual_amount: str
+    status: str
+    updated_at: datetime
+
+
+class NotFound(KeyError):
+    pass
+
+
+class Repository:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _session(self) -> Session:
+        return Session(self.db.engine, expire_on_commit=False)
+
+    # -- reading -----------------------------------------------------------
+    def list_summaries(self) -> list[Summary]:
+        cols = (
+            DeclarationRow.id, DeclarationRow.project_name, DeclarationRow.applicant_unit,
+            DeclarationRow.budget_unit, DeclarationRow.fiscal_year, DeclarationRow.annual_amount,
+            DeclarationRow.status, DeclarationRow.updated_at,
+        )
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(*cols).order_by(DeclarationRow.updated_at.desc())).all()
+        return [Summary(*r) for r in rows]
+
+    def ids(self) -> list[int]:
+        with self.db.engine.connect() as conn:
+            return list(conn.execute(select(DeclarationRow.id).order_by(DeclarationRow.id)).scalars())
+
+    def count(self) -> int:
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(func.count(DeclarationRow.id))).scalar_one()
+
+    def load(self, decl_id: int) -> Declaration:
+        with self._session() as s:
+            row = s.get(
+                DeclarationRow, decl_id,
+                options=[selectinload(DeclarationRow.cost_items), selectinload(DeclarationRow.indicators)],
+            )
+            if row is None:
+                raise NotFound(decl_id)
+            return _to_domain(row)
+
+    def load_many(self, ids: list[int]) -> list[Declaration]:
+        return [self.load(i) for i in ids]
+
+    def previous_values(self, column: str) -> list[str]:
+        """Distinct earlier entries of a header column (申请单位, 一级预算单位), most used first."""
+        col = getattr(DeclarationRow, column)
+        stmt = select(col).where(col != "").group_by(col).order_by(func.count().desc(), col)
+        with self.db.engine.connect() as conn:
+            return list(conn.execute(stmt).scalars())
+
+    # -- writing -----------------------------------------------------------
+    def save(self, decl: Declaration) -> Declaration:
+        """Insert or update; returns the declaration with id and timestamps set."""
+        return self.save_all([decl])[0]
+
+    def save_all(self, decls: list[Declaration]) -> list[Declaration]:
+        """All or nothing: either every declaration is saved or none is."""
+        now = datetime.now().replace(microsecond=0)
+        saved: list[Declaration] = []
+        with self._session() as s, s.begin():
+            for decl in decls:
+                row = None
+                if decl.id is not None:
+                    row = s.get(DeclarationRow, decl.id)
+                if row is None:
+                    row = DeclarationRow(created_at=decl.created_at or now)
+                    s.add(row)
+                _fill_row(row, decl, now)
+                s.flush()
+                out = decl.model_copy(deep=True)
+                out.id, out.created_at, out.updated_at = row.id, row.created_at, row.updated_at
+                saved.append(out)
+        return saved
+
+    def delete(self, decl_id: int) -> None:
+        with self._session() as s, s.begin():
+            s.execute(delete(DeclarationRow).where(DeclarationRow.id == decl_id))
+
+
+def _fill_row(row: DeclarationRow, decl: Declaration, now: datetime) -> None:
+    row.template_id = decl.template_id
+    row.fiscal_year = decl.fiscal_year
+    row.status = decl.status
+    row.updated_at = now
+    for name in HEADER_FIELDS:
+        setattr(row, name, getattr(decl.header, name))
+    for name in TEXT_FIELDS:
+        setattr(row, name, getattr(decl.texts, name))
+    row.cost_items = [
+        CostItemRow(position=i, **{f: getattr(c, f) for f in COST_FIELDS})
+        for i, c in enumerate(decl.cost_items)
+    ]
+    row.indicators = [
+        IndicatorRow(position=i, **{f: getattr(r, f) for f in INDICATOR_FIELDS})
+        for i, r in enumerate(decl.indicators)
+    ]
+
+
+def _to_domain(row: DeclarationRow) -> Declaration:
+    return Declaration(
+        id=row.id,
+        template_id=row.template_id,
+        fiscal_year=row.fiscal_year,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        header=Header(**{f: getattr(row, f) for f in HEADER_FIELDS}),
+        texts=Texts(**{f: getattr(row, f) for f in TEXT_FIELDS}),
+        cost_items=[CostItem(**{f: getattr(c, f) for f in COST_FIELDS}) for c in row.cost_items],
+        indicators=[Indicator(**{f: getattr(r, f) for f in INDICATOR_FIELDS}) for r in row.indicators],
+    )

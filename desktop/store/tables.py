@@ -1,0 +1,71 @@
+"""SQLAlchemy tables. Column values are the user's raw text (see domain.model)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DeclarationRow(Base):
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    project_code: Mapped[str] = mapped_column(Text, default="")
+    project_name: Mapped[str] = mapped_column(Text, default="")
+    applicant_unit: Mapped[str] = mapped_column(Text, default="")
+    budget_unit: Mapped[str] = mapped_column(Text, default="")
+    duration_years: Mapped[str] = mapped_column(Text, default="")
+    project_type: Mapped[str] = mapped_column(Text, default="")
+    is_new: Mapped[str] = mapped_column(Text, default="")
+    allocation_method: Mapped[str] = mapped_column(Text, default="")
+    total_amount: Mapped[str] = mapped_column(Text, default="")
+    annual_amount: Mapped[str] = mapped_column(Text, default="")
+
+    policy_basis: Mapped[str] = mapped_column(Text, default="")
+    annual_goals: Mapped[str] = mapped_column(Text, default="")
+    long_term_goals: Mapped[str] = mapped_column(Text, default="")
+
+    cost_items: Mapped[list["CostItemRow"]] = relationship(
+        order_by="CostItemRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    indicators: Mapped[list["IndicatorRow"]] = relationship(
+        order_by="IndicatorRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CostItemRow(Base):
+    __tablename__ = "cost_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declarations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declarations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    level1: Mapped[str] = mapped_column(Text, default="")
+    level2: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
