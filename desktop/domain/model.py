@@ -79,11 +79,11 @@ class Declaration(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
 
     # -- field paths -------------------------------------------------------
-    def get(self, path: str) -> str:
+    def get(self, path: str):
         obj, attr = _resolve(self, path)
         return getattr(obj, attr)
 
-    def set(self, path: str, value: str) -> None:
+    def set(self, path: str, value) -> None:
         obj, attr = _resolve(self, path)
         setattr(obj, attr, value)
 
@@ -103,9 +103,12 @@ class Declaration(_Model):
 
 
 _PATH = re.compile(r"^(header|texts)\.(\w+)$|^(cost_items|indicators)\[(\d+)\]\.(\w+)$")
+TOP_LEVEL = ("template_id", "fiscal_year", "status")
 
 
 def _resolve(decl: Declaration, path: str):
+    if path in TOP_LEVEL:
+        return decl, path
     m = _PATH.match(path)
     if not m:
         raise KeyError(path)

@@ -18,6 +18,8 @@ from desktop.domain.model import (
     Indicator,
     Texts,
 )
+from desktop.domain import rules
+from desktop.domain.template import registry
 from desktop.store.database import Database
 from desktop.store.tables import CostItemRow, DeclarationRow, IndicatorRow
 
@@ -34,6 +36,8 @@ class Summary:
     annual_amount: str
     status: str
     updated_at: datetime
+    error_count: int
+    warning_count: int
 
 
 class NotFound(KeyError):
@@ -48,14 +52,18 @@ class Repository:
         return Session(self.db.engine, expire_on_commit=False)
 
     # -- reading -----------------------------------------------------------
-    def list_summaries(self) -> list[Summary]:
+    def list_summaries(self, decl_id: int | None = None) -> list[Summary]:
         cols = (
             DeclarationRow.id, DeclarationRow.project_name, DeclarationRow.applicant_unit,
             DeclarationRow.budget_unit, DeclarationRow.fiscal_year, DeclarationRow.annual_amount,
             DeclarationRow.status, DeclarationRow.updated_at,
+            DeclarationRow.error_count, DeclarationRow.warning_count,
         )
+        stmt = select(*cols).order_by(DeclarationRow.updated_at.desc(), DeclarationRow.id.desc())
+        if decl_id is not None:
+            stmt = stmt.where(DeclarationRow.id == decl_id)
         with self.db.engine.connect() as conn:
-            rows = conn.execute(select(*cols).order_by(DeclarationRow.updated_at.desc())).all()
+            rows = conn.execute(stmt).all()
         return [Summary(*r) for r in rows]
 
     def ids(self) -> list[int]:
@@ -75,6 +83,12 @@ class Repository:
             if row is None:
                 raise NotFound(decl_id)
             return _to_domain(row)
+
+    def summary(self, decl_id: int) -> Summary:
+        found = self.list_summaries(decl_id)
+        if not found:
+            raise NotFound(decl_id)
+        return found[0]
 
     def load_many(self, ids: list[int]) -> list[Declaration]:
         return [self.load(i) for i in ids]
@@ -116,6 +130,9 @@ class Repository:
 
 
 def _fill_row(row: DeclarationRow, decl: Declaration, now: datetime) -> None:
+    problems = rules.check(decl, registry().get(decl.template_id))
+    row.error_count = sum(p.is_error for p in problems)
+    row.warning_count = len(problems) - row.error_count
     row.template_id = decl.template_id
     row.fiscal_year = decl.fiscal_year
     row.status = decl.status

@@ -36,6 +36,10 @@ class DeclarationRow(Base):
     annual_goals: Mapped[str] = mapped_column(Text, default="")
     long_term_goals: Mapped[str] = mapped_column(Text, default="")
 
+    # Problem counts as of the last save, so the list needs no re-check at start.
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+
     cost_items: Mapped[list["CostItemRow"]] = relationship(
         order_by="CostItemRow.position", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -30,6 +30,8 @@ def upgrade() -> None:
                 "long_term_goals",
             )
         ],
+        sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("warning_count", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_index("ix_declarations_fiscal_year", "declarations", ["fiscal_year"])
     op.create_table(

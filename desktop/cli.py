@@ -1,0 +1,40 @@
+"""Command line: the same code paths as the window (PRODUCT.md §6)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop import paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jixiao", description="二级项目支出绩效目标申报表")
+    p.add_argument("--db", type=Path, help=f"数据库文件（默认在用户数据目录；也可用环境变量 {paths.DB_ENV}）")
+    sub = p.add_subparsers(dest="command")
+    s = sub.add_parser("list", help="列出申报表")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+    s = sub.add_parser("import", help="导入申报表文件（.txt）")
+    s.add_argument("files", nargs="+", type=Path)
+    s = sub.add_parser("validate", help="检查申报表")
+    s.add_argument("ids", nargs="*", type=int)
+    s.add_argument("--all", action="store_true")
+    s.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    db_path = args.db or paths.default_db_path()
+    if args.command is None:
+        from desktop.qt.app import run_window
+
+        return run_window(db_path)
+    from desktop import commands
+
+    try:
+        return getattr(commands, f"cmd_{args.command}")(db_path, args)
+    except commands.CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+

@@ -1,0 +1,102 @@
+"""The command-line commands, Qt-free, on the same store/domain/io code as the window."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from desktop.domain import rules
+from desktop.domain.amounts import display_amount
+from desktop.domain.template import registry
+from desktop.io.errors import ImportFailed
+from desktop.store.database import DatabaseError, DatabaseLocked, open_database
+from desktop.store.repository import NotFound, Repository
+
+
+class CommandError(Exception):
+    """Exit 2 with this one message on stderr."""
+
+
+def _open(db_path: Path, write: bool):
+    try:
+        return open_database(db_path, write=write)
+    except DatabaseLocked as exc:
+        raise CommandError(f"{exc}（导入等写入操作需要先关闭窗口）") from None
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _ids(repo: Repository, args) -> list[int]:
+    if getattr(args, "all", False) or not args.ids:
+        return repo.ids()
+    known = set(repo.ids())
+    missing = [i for i in args.ids if i not in known]
+    if missing:
+        raise CommandError(f"没有编号为 {', '.join(map(str, missing))} 的申报表")
+    return list(args.ids)
+
+
+def cmd_list(db_path: Path, args) -> int:
+    with _open(db_path, write=False) as db:
+        items = Repository(db).list_summaries()
+    items.sort(key=lambda s: s.id)
+    if args.json:
+        out = [
+            {"id": s.id, "project_name": s.project_name, "applicant_unit": s.applicant_unit,
+             "budget_unit": s.budget_unit, "fiscal_year": s.fiscal_year, "annual_amount": s.annual_amount,
+             "status": s.status, "errors": s.error_count, "warnings": s.warning_count,
+             "updated_at": s.updated_at.isoformat() if s.updated_at else None}
+            for s in items
+        ]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for s in items:
+        print(f"{s.id}\t{s.fiscal_year}\t{s.status}\t{display_amount(s.annual_amount)}\t{s.project_name}")
+    return 0
+
+
+def cmd_import(db_path: Path, args) -> int:
+    from desktop.io.importers import import_files
+
+    try:
+        decls = import_files(args.files)
+    except ImportFailed as exc:
+        raise CommandError(str(exc)) from None
+    with _open(db_path, write=True) as db:
+        saved = Repository(db).save_all(decls)  # one transaction: all or nothing
+    for d in saved:
+        print(f"{d.id}\t{d.header.project_name}")
+    return 0
+
+
+def cmd_validate(db_path: Path, args) -> int:
+    with _open(db_path, write=False) as db:
+        repo = Repository(db)
+        try:
+            decls = repo.load_many(_ids(repo, args))
+        except NotFound as exc:
+            raise CommandError(f"没有编号为 {exc} 的申报表") from None
+    glyphs = _glyph_check()
+    any_error = False
+    report = []
+    for d in decls:
+        problems = rules.check(d, registry().get(d.template_id), glyphs)
+        any_error |= rules.has_errors(problems)
+        report.append((d, problems))
+    if args.json:
+        print(json.dumps([p.as_dict(d.id) for d, ps in report for p in ps], ensure_ascii=False, indent=2))
+    else:
+        for d, problems in report:
+            errors = sum(p.is_error for p in problems)
+            print(f"{d.id}\t{d.header.project_name}\t错误 {errors}，警告 {len(problems) - errors}")
+            for p in problems:
+                print(f"\t{'错误' if p.is_error else '警告'}\t{p.code}\t{p.field}\t{p.message}")
+    return 1 if any_error else 0
+
+
+def _glyph_check():
+    try:
+        from desktop.printing.fonts import missing_glyphs
+    except ImportError:  # printing not available
+        return None
+    return missing_glyphs
+

@@ -1,0 +1,132 @@
+"""The declaration list: a table model over summaries, with search and filters."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+
+from desktop.domain.amounts import display_amount, parse_amount
+from desktop.store.repository import Summary
+
+COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额（元）", "状态", "问题", "修改时间"]
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class DeclarationListModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[Summary] = []
+
+    def set_items(self, items: list[Summary]) -> None:
+        self.beginResetModel()
+        try:
+            self.items = list(items)
+        finally:
+            self.endResetModel()
+
+    def upsert(self, summary: Summary) -> None:
+        for row, s in enumerate(self.items):
+            if s.id == summary.id:
+                self.items[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.items.insert(0, summary)
+        self.endInsertRows()
+
+    def remove(self, decl_id: int) -> None:
+        for row, s in enumerate(self.items):
+            if s.id == decl_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.items[row]
+                self.endRemoveRows()
+                return
+
+    def row_of(self, decl_id: int) -> int:
+        return next((i for i, s in enumerate(self.items) if s.id == decl_id), -1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        s = self.items[index.row()]
+        col = index.column()
+        if role == ID_ROLE:
+            return s.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                s.project_name or "（未命名）",
+                s.applicant_unit,
+                str(s.fiscal_year),
+                display_amount(s.annual_amount),
+                s.status,
+                _problem_text(s),
+                s.updated_at.strftime("%Y-%m-%d %H:%M") if s.updated_at else "",
+            )[col]
+        if role == SORT_ROLE:
+            if col == 3:
+                v = parse_amount(s.annual_amount).value
+                return float(v) if v is not None else -1.0  # sorting only; stored values stay exact
+            if col == 5:
+                return s.error_count * 1000 + s.warning_count
+            if col == 6:
+                return s.updated_at.isoformat() if s.updated_at else ""
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 5:
+            return f"错误 {s.error_count} 个，警告 {s.warning_count} 个"
+        return None
+
+
+def _problem_text(s: Summary) -> str:
+    if s.error_count:
+        return f"{s.error_count} 错"
+    if s.warning_count:
+        return f"{s.warning_count} 警告"
+    return "无"
+
+
+class DeclarationFilter(QSortFilterProxyModel):
+    """Search as you type over name, unit, year and amount; optional year/unit/status filters."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.text = ""
+        self.year = ""
+        self.unit = ""
+        self.status = ""
+
+    def set_filters(self, text=None, year=None, unit=None, status=None) -> None:
+        if text is not None:
+            self.text = text.strip().lower()
+        if year is not None:
+            self.year = year
+        if unit is not None:
+            self.unit = unit
+        if status is not None:
+            self.status = status
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        s = self.sourceModel().items[source_row]
+        if self.year and str(s.fiscal_year) != self.year:
+            return False
+        if self.unit and s.applicant_unit != self.unit:
+            return False
+        if self.status and s.status != self.status:
+            return False
+        if self.text:
+            hay = " ".join((s.project_name, s.applicant_unit, s.budget_unit, str(s.fiscal_year), s.annual_amount)).lower()
+            return all(word in hay for word in self.text.split())
+        return True

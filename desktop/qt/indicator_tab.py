@@ -1,0 +1,99 @@
+"""绩效指标: the indicator table with level-1/level-2 choosers from the template."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
+
+from desktop.domain.model import Indicator
+from desktop.qt.commands import InsertRowCommand
+from desktop.qt.document import DeclarationDocument
+from desktop.qt.rows_editor import RowsEditor
+from desktop.qt.rows_model import RowsModel
+
+COLUMNS = [("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"), ("target", "目标值"), ("explanation", "指标解释")]
+
+
+class IndicatorModel(RowsModel):
+    def __init__(self, doc: DeclarationDocument, parent=None):
+        super().__init__(doc, "indicators", COLUMNS, parent)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # Core categories carry the form's "*" mark, as on the printed table.
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and COLUMNS[index.column()][0] == "level2":
+            row = self._rows()[index.row()]
+            if self.doc.template.is_core(row.level1, row.level2):
+                return "*" + row.level2
+        return super().data(index, role)
+
+
+class CategoryDelegate(QStyledItemDelegate):
+    """Combo boxes for 一级/二级指标, filled from the declaration's template."""
+
+    def __init__(self, doc: DeclarationDocument, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        combo.setObjectName(f"category-editor-{COLUMNS[index.column()][0]}")
+        t = self.doc.template
+        if COLUMNS[index.column()][0] == "level1":
+            combo.addItems(list(t.level1_names))
+        else:
+            level1 = self.doc.rows("indicators")[index.row()].level1
+            for name in t.level2_names(level1):
+                combo.addItem(("*" if t.is_core(level1, name) else "") + name, name)
+        return combo
+
+    def setEditorData(self, editor: QComboBox, index):
+        value = index.data(Qt.ItemDataRole.EditRole)
+        i = editor.findData(value)
+        if i < 0:
+            i = editor.findText(value)
+        editor.setCurrentIndex(max(i, 0))
+
+    def setModelData(self, editor: QComboBox, model, index):
+        model.setData(index, editor.currentData() or editor.currentText())
+
+
+class IndicatorEditor(RowsEditor):
+    def __init__(self, doc: DeclarationDocument, parent=None):
+        self.indicator_model = IndicatorModel(doc)
+        super().__init__(doc, self.indicator_model, "指标", parent)
+        self.model.setParent(self)
+        delegate = CategoryDelegate(doc, self)
+        self.view.setItemDelegateForColumn(0, delegate)
+        self.view.setItemDelegateForColumn(1, delegate)
+        self.core_button = self._button("为每个核心类别添加一行", self.add_core_rows)
+        self.buttons.insertWidget(1, self.core_button)
+        for col, width in enumerate((90, 150, 200, 90)):
+            self.view.setColumnWidth(col, width)
+
+    def new_row(self) -> Indicator:
+        # A new row continues the category of the row it follows.
+        cur = self.current_row()
+        rows = self.doc.rows("indicators")
+        if 0 <= cur < len(rows):
+            return Indicator(level1=rows[cur].level1, level2=rows[cur].level2)
+        first = self.doc.template.categories[0]
+        return Indicator(level1=first.level1, level2=first.level2[0].name)
+
+    def add_core_rows(self) -> None:
+        """One row for each core category that has none yet, placed in template order."""
+        if self.doc.declaration is None:
+            return
+        t = self.doc.template
+        rows = self.doc.rows("indicators")
+        present = {(r.level1, r.level2) for r in rows}
+        missing = [c for c in t.core_categories if c not in present]
+        if not missing:
+            return
+        parent = QUndoCommand("添加核心指标行")
+        order = t.category_order
+        placed = [(order.get((r.level1, r.level2), len(order)), i) for i, r in enumerate(rows)]
+        for added, (l1, l2) in enumerate(missing):
+            rank = order[(l1, l2)]
+            at = sum(1 for o, _i in placed if o <= rank) + sum(1 for m in missing[:added] if order[m] < rank)
+            InsertRowCommand(self.doc, "indicators", at, Indicator(level1=l1, level2=l2), parent=parent)
+        self.doc.push(parent)

@@ -1,0 +1,400 @@
+"""The main window: declaration list beside the tabbed editor."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMainWindow, QMessageBox,
+    QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop.domain.model import Declaration
+from desktop.domain.problems import TABS, tab_of
+from desktop.domain.template import registry
+from desktop.qt.cost_tab import CostTab
+from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationListModel
+from desktop.qt.document import DeclarationDocument
+from desktop.qt.header_tab import HeaderTab
+from desktop.qt.indicator_tab import IndicatorEditor
+from desktop.qt.problems_panel import ProblemsPanel
+from desktop.qt.settings import AppSettings
+from desktop.qt.text_tab import TextTab
+from desktop.store.database import Database
+from desktop.store.repository import NotFound, Repository
+
+AUTOSAVE_MS = 600  # "every change is saved within a second"
+STYLE = """
+*[problem="error"] { border: 2px solid #d32f2f; background: #fff3f3; }
+*[problem="warning"] { border: 2px solid #e0a800; background: #fffbea; }
+QLabel#cost-total[problem="warning"], QLabel#cost-total[problem="error"] { padding: 4px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: AppSettings | None = None, glyph_check=None):
+        super().__init__()
+        self.db = db
+        self.repo = Repository(db)
+        self.settings = settings or AppSettings()
+        self.doc = DeclarationDocument(self, glyph_check=glyph_check)
+        self.doc.confirm_edit_final = self._confirm_edit_final
+        self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
+        self.setStyleSheet(STYLE)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save)
+        self.doc.changed.connect(self._mark_dirty)
+        self.doc.changed.connect(self.autosave_timer.start)
+
+        self._build_list()
+        self._build_tabs()
+        splitter = QSplitter(self)
+        splitter.setObjectName("main-splitter")
+        splitter.addWidget(self.list_panel)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 900])
+        self.setCentralWidget(splitter)
+        self.problems = ProblemsPanel(self.doc, self)
+        self.problems.problemActivated.connect(self.focus_field)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems)
+        self._build_actions()
+        self.doc.problemsChanged.connect(self._update_tab_titles)
+        self.doc.reset.connect(self._update_enabled)
+
+        self.reload_list()
+        if self.settings.geometry:
+            self.restoreGeometry(self.settings.geometry)
+        else:
+            self.resize(1400, 860)
+        if self.settings.state:
+            self.restoreState(self.settings.state)
+        last = self.settings.last_declaration(str(db.path))
+        if last is not None and self.list_model.row_of(last) >= 0:
+            self.open_declaration(last)
+        elif self.list_model.items:
+            self.open_declaration(self.list_model.items[0].id)
+        else:
+            self.doc.load(None)
+
+    # -- construction --------------------------------------------------------
+    def _build_list(self) -> None:
+        self.list_model = DeclarationListModel(self)
+        self.list_filter = DeclarationFilter(self)
+        self.list_filter.setSourceModel(self.list_model)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("搜索项目名称、单位、年度、金额…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda t: self.list_filter.set_filters(text=t))
+        self.year_filter = QComboBox()
+        self.unit_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.status_filter.addItems(["全部状态", "草稿", "定稿"])
+        self.year_filter.currentIndexChanged.connect(self._apply_filters)
+        self.unit_filter.currentIndexChanged.connect(self._apply_filters)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("declaration-list")
+        self.list_view.setModel(self.list_filter)
+        self.list_view.setSortingEnabled(True)
+        self.list_view.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.verticalHeader().hide()
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 120)
+        self.list_view.selectionModel().currentRowChanged.connect(self._list_current_changed)
+
+        self.new_button = QPushButton("新建")
+        self.copy_button = QPushButton("复制")
+        self.delete_button = QPushButton("删除")
+        self.new_button.clicked.connect(self.new_declaration)
+        self.copy_button.clicked.connect(self.duplicate_declaration)
+        self.delete_button.clicked.connect(self.delete_declaration)
+
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        for w in (self.year_filter, self.unit_filter, self.status_filter):
+            filters.addWidget(w)
+        layout.addLayout(filters)
+        layout.addWidget(self.list_view, 1)
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.copy_button, self.delete_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.list_panel = panel
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("editor-tabs")
+        self.header_tab = HeaderTab(self.doc)
+        self.policy_tab = TextTab(self.doc, [("texts.policy_basis", "列出政策文件名称、文号及年度主要工作")])
+        self.cost_tab = CostTab(self.doc)
+        self.goals_tab = TextTab(self.doc, [
+            ("texts.annual_goals", "本年度要达到的目标，可分条填写"),
+            ("texts.long_term_goals", "实施期限超过 1 年的项目必须填写"),
+        ])
+        self.indicator_tab = IndicatorEditor(self.doc)
+        for widget, title in zip((self.header_tab, self.policy_tab, self.cost_tab, self.goals_tab, self.indicator_tab), TABS):
+            self.tabs.addTab(widget, title)
+        self.field_widgets = {**self.header_tab.widgets, **self.policy_tab.widgets, **self.goals_tab.widgets}
+
+    def _build_actions(self) -> None:
+        def action(text, slot, shortcut=None, menu=None):
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+            a.triggered.connect(slot)
+            if menu is not None:
+                menu.addAction(a)
+            self.addAction(a)
+            return a
+
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.new_action = action("新建申报表", self.new_declaration, QKeySequence.StandardKey.New, file_menu)
+        self.copy_action = action("复制申报表", self.duplicate_declaration, None, file_menu)
+        self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
+        file_menu.addSeparator()
+        self.save_action = action("保存", self.save, QKeySequence.StandardKey.Save, file_menu)
+        file_menu.addSeparator()
+        self.file_menu = file_menu
+        action("退出", self.close, QKeySequence.StandardKey.Quit, file_menu)
+
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.undo_action = self.doc.undo_stack.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.doc.undo_stack.createRedoAction(self, "重做")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+
+        decl_menu = self.menuBar().addMenu("申报(&D)")
+        self.final_action = action("定稿", self.mark_final, None, decl_menu)
+        self.draft_action = action("退回草稿", self.mark_draft, None, decl_menu)
+        self.decl_menu = decl_menu
+        view_menu = self.menuBar().addMenu("视图(&V)")
+        view_menu.addAction(self.problems.toggleViewAction())
+        self.view_menu = view_menu
+
+    # -- list ------------------------------------------------------------------
+    def reload_list(self) -> None:
+        self.list_model.set_items(self.repo.list_summaries())
+        self._refresh_filter_choices()
+
+    def _refresh_filter_choices(self) -> None:
+        years = sorted({str(s.fiscal_year) for s in self.list_model.items}, reverse=True)
+        units = sorted({s.applicant_unit for s in self.list_model.items if s.applicant_unit})
+        for combo, first, values in ((self.year_filter, "全部年度", years), (self.unit_filter, "全部单位", units)):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first)
+            combo.addItems(values)
+            i = combo.findText(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+        self.header_tab.set_previous_values(
+            self.repo.previous_values("applicant_unit"), self.repo.previous_values("budget_unit")
+        )
+
+    def _apply_filters(self) -> None:
+        def value(combo):
+            return combo.currentText() if combo.currentIndex() > 0 else ""
+
+        self.list_filter.set_filters(year=value(self.year_filter), unit=value(self.unit_filter),
+                                     status=value(self.status_filter))
+
+    def _list_current_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        decl_id = current.data(ID_ROLE)
+        if self.doc.declaration is None or decl_id != self.doc.declaration.id:
+            self.open_declaration(decl_id)
+
+    def selected_ids(self) -> list[int]:
+        rows = self.list_view.selectionModel().selectedRows()
+        return [r.data(ID_ROLE) for r in rows]
+
+    def _select_in_list(self, decl_id: int) -> None:
+        row = self.list_model.row_of(decl_id)
+        if row < 0:
+            return
+        proxy_index = self.list_filter.mapFromSource(self.list_model.index(row, 0))
+        if proxy_index.isValid():
+            sm = self.list_view.selectionModel()
+            sm.blockSignals(True)
+            sm.setCurrentIndex(proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+            sm.blockSignals(False)
+            self.list_view.scrollTo(proxy_index)
+
+    # -- declarations ----------------------------------------------------------
+    def open_declaration(self, decl_id: int) -> None:
+        self.save()
+        try:
+            decl = self.repo.load(decl_id)
+        except NotFound:
+            return
+        self.doc.load(decl)
+        self.settings.set_last_declaration(str(self.db.path), decl_id)
+        self._select_in_list(decl_id)
+
+    def new_declaration(self) -> None:
+        self.save()
+        units = self.repo.previous_values("applicant_unit")
+        budget = self.repo.previous_values("budget_unit")
+        decl = Declaration(template_id=registry().default.id)
+        decl.header.applicant_unit = units[0] if units else ""
+        decl.header.budget_unit = budget[0] if budget else ""
+        saved = self.repo.save(decl)
+        self.list_model.upsert(self.repo.summary(saved.id))
+        self.open_declaration(saved.id)
+        self.tabs.setCurrentIndex(0)
+        self.header_tab.widgets["header.project_name"].setFocus()
+
+    def duplicate_declaration(self) -> None:
+        if self.doc.declaration is None:
+            return
+        self.save()
+        copy = self.doc.declaration.model_copy(deep=True)
+        copy.id = copy.created_at = copy.updated_at = None
+        copy.status = "草稿"
+        copy.header.project_name = f"{copy.header.project_name}（副本）"
+        saved = self.repo.save(copy)
+        self.list_model.upsert(self.repo.summary(saved.id))
+        self.open_declaration(saved.id)
+
+    def delete_declaration(self) -> None:
+        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
+        if not ids:
+            return
+        names = [s.project_name or "（未命名）" for s in self.list_model.items if s.id in ids]
+        answer = QMessageBox.question(
+            self, "删除申报表",
+            f"确定删除以下 {len(ids)} 份申报表吗？删除后不能恢复。\n\n" + "\n".join(names[:10]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.autosave_timer.stop()
+        for decl_id in ids:
+            self.repo.delete(decl_id)
+            self.list_model.remove(decl_id)
+        if self.doc.declaration is not None and self.doc.declaration.id in ids:
+            self.doc.load(None)
+            if self.list_model.items:
+                self.open_declaration(self.list_model.items[0].id)
+        self._refresh_filter_choices()
+
+    def save(self) -> None:
+        """Write the open declaration now (Ctrl+S, autosave, switching, closing)."""
+        self.autosave_timer.stop()
+        d = self.doc.declaration
+        if d is None or not self._dirty:
+            return
+        saved = self.repo.save(d)
+        d.updated_at = saved.updated_at
+        self._dirty = False
+        self.list_model.upsert(self.repo.summary(d.id))
+        self.statusBar().showMessage(f"已保存 {saved.updated_at:%H:%M:%S}", 3000)
+
+    _dirty = False
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    # -- final / draft -----------------------------------------------------------
+    def mark_final(self) -> None:
+        d = self.doc.declaration
+        if d is None or d.status == "定稿":
+            return
+        errors = [p for p in self.doc.problems if p.is_error]
+        if errors:
+            QMessageBox.warning(self, "不能定稿", f"还有 {len(errors)} 个错误，改正后才能定稿：\n\n"
+                                + "\n".join(p.message for p in errors[:8]))
+            return
+        warnings = self.doc.problems
+        if warnings:
+            answer = QMessageBox.question(
+                self, "确认定稿", f"还有 {len(warnings)} 个警告：\n\n" + "\n".join(p.message for p in warnings[:8])
+                + "\n\n仍然定稿吗？", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        from desktop.qt.commands import SetFieldCommand
+
+        self.doc.undo_stack.push(SetFieldCommand(self.doc, "status", "定稿", "定稿", merge=False))
+        self.save()
+
+    def mark_draft(self) -> None:
+        d = self.doc.declaration
+        if d is None or d.status != "定稿":
+            return
+        from desktop.qt.commands import SetFieldCommand
+
+        self.doc.undo_stack.push(SetFieldCommand(self.doc, "status", "草稿", "退回草稿", merge=False))
+        self.save()
+
+    def _confirm_edit_final(self) -> bool:
+        answer = QMessageBox.question(
+            self, "修改已定稿的申报表", "这份申报表已定稿。修改后将退回草稿状态，需要重新定稿。继续修改吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- problems -----------------------------------------------------------------
+    def _update_tab_titles(self) -> None:
+        counts = [[0, 0] for _ in TABS]
+        for p in self.doc.problems:
+            counts[p.tab][0 if p.is_error else 1] += 1
+        for i, title in enumerate(TABS):
+            e, w = counts[i]
+            parts = ([f"{e}错"] if e else []) + ([f"{w}警"] if w else [])
+            text = f"{title}（{' '.join(parts)}）" if parts else title
+            if self.tabs.tabText(i) != text:
+                self.tabs.setTabText(i, text)
+
+    def focus_field(self, path: str) -> None:
+        """Show the tab of a field and put the cursor in it (or in its table cell)."""
+        self.tabs.setCurrentIndex(tab_of(path))
+        if path in self.field_widgets:
+            self.field_widgets[path].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        for editor in (self.cost_tab.editor, self.indicator_tab):
+            if path.startswith(editor.kind + "["):
+                row = int(path[len(editor.kind) + 1:path.index("]")])
+                field = path.rsplit(".", 1)[1]
+                col = next((i for i, (f, _t) in enumerate(editor.model.columns) if f == field), 0)
+                editor.select(row, col)
+                return
+        if path == "indicators":
+            self.indicator_tab.view.setFocus()
+        elif path == "cost_basis":
+            self.cost_tab.editor.view.setFocus()
+
+    def _update_enabled(self) -> None:
+        has = self.doc.declaration is not None
+        self.tabs.setEnabled(has)
+        for a in (self.copy_action, self.delete_action, self.save_action, self.final_action, self.draft_action):
+            a.setEnabled(has)
+
+    # -- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.state = self.saveState()
+        self.settings.set_last_declaration(str(self.db.path), self.doc.declaration.id if self.doc.declaration else None)
+        self.settings.sync()
+        super().closeEvent(event)
+
