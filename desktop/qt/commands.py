@@ -72,3 +72,24 @@ class MoveRowCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.move_row(self.kind, self.dst, self.src)
+
+
+class CompositeCommand(QUndoCommand):
+    """Several commands as one undo step.
+
+    Children are kept in a Python list rather than parented to this command:
+    PySide would otherwise let their Python halves be collected while Qt still
+    calls them.
+    """
+
+    def __init__(self, text: str, children: list[QUndoCommand]):
+        super().__init__(text)
+        self.children = children
+
+    def redo(self) -> None:
+        for c in self.children:
+            c.redo()
+
+    def undo(self) -> None:
+        for c in reversed(self.children):
+            c.undo()

@@ -15,29 +15,39 @@ class DeclarationListModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[Summary] = []
+        # Display and sort values per row, computed once: views ask for them
+        # many times (painting, sorting, filtering) and a list may hold thousands.
+        self._shown: list[tuple] = []
+        self._sort: list[tuple] = []
 
     def set_items(self, items: list[Summary]) -> None:
         self.beginResetModel()
         try:
             self.items = list(items)
+            self._shown = [_display(s) for s in self.items]
+            self._sort = [_sort_keys(s, shown) for s, shown in zip(self.items, self._shown)]
         finally:
             self.endResetModel()
 
     def upsert(self, summary: Summary) -> None:
+        shown = _display(summary)
         for row, s in enumerate(self.items):
             if s.id == summary.id:
-                self.items[row] = summary
+                self.items[row], self._shown[row] = summary, shown
+                self._sort[row] = _sort_keys(summary, shown)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.items.insert(0, summary)
+        self._shown.insert(0, shown)
+        self._sort.insert(0, _sort_keys(summary, shown))
         self.endInsertRows()
 
     def remove(self, decl_id: int) -> None:
         for row, s in enumerate(self.items):
             if s.id == decl_id:
                 self.beginRemoveRows(QModelIndex(), row, row)
-                del self.items[row]
+                del self.items[row], self._shown[row], self._sort[row]
                 self.endRemoveRows()
                 return
 
@@ -58,34 +68,41 @@ class DeclarationListModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.items):
             return None
-        s = self.items[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._shown[row][col]
+        if role == SORT_ROLE:
+            return self._sort[row][col]
+        s = self.items[row]
         if role == ID_ROLE:
             return s.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                s.project_name or "（未命名）",
-                s.applicant_unit,
-                str(s.fiscal_year),
-                display_amount(s.annual_amount),
-                s.status,
-                _problem_text(s),
-                s.updated_at.strftime("%Y-%m-%d %H:%M") if s.updated_at else "",
-            )[col]
-        if role == SORT_ROLE:
-            if col == 3:
-                v = parse_amount(s.annual_amount).value
-                return float(v) if v is not None else -1.0  # sorting only; stored values stay exact
-            if col == 5:
-                return s.error_count * 1000 + s.warning_count
-            if col == 6:
-                return s.updated_at.isoformat() if s.updated_at else ""
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == 5:
             return f"错误 {s.error_count} 个，警告 {s.warning_count} 个"
         return None
+
+
+def _display(s: Summary) -> tuple:
+    return (
+        s.project_name or "（未命名）",
+        s.applicant_unit,
+        str(s.fiscal_year),
+        display_amount(s.annual_amount),
+        s.status,
+        _problem_text(s),
+        s.updated_at.strftime("%Y-%m-%d %H:%M") if s.updated_at else "",
+    )
+
+
+def _sort_keys(s: Summary, shown: tuple) -> tuple:
+    v = parse_amount(s.annual_amount).value
+    return (
+        shown[0], shown[1], s.fiscal_year,
+        float(v) if v is not None else -1.0,  # for ordering only; stored amounts stay exact
+        s.status, s.error_count * 1000 + s.warning_count,
+        s.updated_at.isoformat() if s.updated_at else "",
+    )
 
 
 def _problem_text(s: Summary) -> str:
@@ -108,6 +125,7 @@ class DeclarationFilter(QSortFilterProxyModel):
         self.status = ""
 
     def set_filters(self, text=None, year=None, unit=None, status=None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self.text = text.strip().lower()
         if year is not None:
@@ -116,7 +134,7 @@ class DeclarationFilter(QSortFilterProxyModel):
             self.unit = unit
         if status is not None:
             self.status = status
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         s = self.sourceModel().items[source_row]

@@ -49,12 +49,10 @@ class DeclarationDocument(QObject):
         if self.declaration.status == "定稿":
             if not self.confirm_edit_final():
                 return False
-            from desktop.qt.commands import SetFieldCommand
+            from desktop.qt.commands import CompositeCommand, SetFieldCommand
 
-            self.undo_stack.beginMacro(command.text())
-            self.undo_stack.push(SetFieldCommand(self, "status", "草稿", "退回草稿", merge=False))
-            self.undo_stack.push(command)
-            self.undo_stack.endMacro()
+            back_to_draft = SetFieldCommand(self, "status", "草稿", "退回草稿", merge=False)
+            self.undo_stack.push(CompositeCommand(command.text(), [back_to_draft, command]))
             return True
         self.undo_stack.push(command)
         return True

@@ -73,6 +73,10 @@ class HeaderTab(QWidget):
         doc.fieldChanged.connect(lambda p: p in ("status", "template_id") and self._refresh_extra())
 
     def _place(self, path: str, widget: QWidget, row: int, col: int, label: str) -> None:
+        if isinstance(widget, QComboBox):
+            # Long unit names must not force a wide window on small screens.
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(8)
         lab = QLabel(label.replace("（", "\n（", 1) if len(label) > 8 else label, self)
         lab.setBuddy(widget)
         widget.setObjectName(path)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from desktop.domain.model import Indicator
-from desktop.qt.commands import InsertRowCommand
+from desktop.qt.commands import CompositeCommand, InsertRowCommand
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.rows_editor import RowsEditor
 from desktop.qt.rows_model import RowsModel
@@ -89,11 +88,11 @@ class IndicatorEditor(RowsEditor):
         missing = [c for c in t.core_categories if c not in present]
         if not missing:
             return
-        parent = QUndoCommand("添加核心指标行")
+        children = []
         order = t.category_order
         placed = [(order.get((r.level1, r.level2), len(order)), i) for i, r in enumerate(rows)]
         for added, (l1, l2) in enumerate(missing):
             rank = order[(l1, l2)]
             at = sum(1 for o, _i in placed if o <= rank) + sum(1 for m in missing[:added] if order[m] < rank)
-            InsertRowCommand(self.doc, "indicators", at, Indicator(level1=l1, level2=l2), parent=parent)
-        self.doc.push(parent)
+            children.append(InsertRowCommand(self.doc, "indicators", at, Indicator(level1=l1, level2=l2)))
+        self.doc.push(CompositeCommand("添加核心指标行", children))

@@ -105,11 +105,14 @@ class MainWindow(QMainWindow):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.verticalHeader().hide()
+        # Fixed widths: sizing columns or rows to their contents would read
+        # every row of a long list at start-up.
         header = self.list_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 120)
+        for col, width in enumerate((0, 110, 64, 110, 48, 64, 118)):
+            if width:
+                header.resizeSection(col, width)
+        self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.list_view.selectionModel().currentRowChanged.connect(self._list_current_changed)
 
         self.new_button = QPushButton("新建")
