@@ -1,0 +1,142 @@
+"""Fonts for printing: the bundled TrueType fonts, embedded as subsets.
+
+Body text uses AR PL UMing (a song/ming face), the title WenQuanYi Micro Hei
+(a hei face). A character the body font lacks is drawn with the first
+fallback font that has it; one that no font has is reported before printing
+(``print.glyph_missing``) instead of printing as an empty box unnoticed.
+
+Which characters each font covers is read from ``coverage.json`` beside the
+fonts (regenerate with ``python -m desktop.printing.fonts``), so checking
+text while the user types never has to parse a 20 MB font.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from desktop import paths
+
+BODY = "JixiaoSong"
+TITLE = "JixiaoHei"
+
+
+@dataclass(frozen=True)
+class FontFile:
+    name: str
+    file: str
+    subfont: int = 0
+
+
+BUNDLED = (FontFile(BODY, "uming.ttc"), FontFile(TITLE, "wqy-microhei.ttc"))
+# Fallbacks in order: the bundled hei face, then Windows' SimSun-ExtB for rare
+# characters (CJK extension B) when the PC has it.
+SYSTEM_FALLBACKS = (
+    FontFile("SimSunExtB", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts" / "simsunb.ttf")),
+)
+COVERAGE_FILE = "coverage.json"
+_IGNORED = frozenset("\n\r\t")
+
+
+def _font_path(f: FontFile) -> Path:
+    p = Path(f.file)
+    return p if p.is_absolute() else paths.fonts_dir() / p
+
+
+@lru_cache(maxsize=1)
+def bundled_coverage() -> dict[str, frozenset[int]]:
+    data = json.loads((paths.fonts_dir() / COVERAGE_FILE).read_text(encoding="utf-8"))
+    out = {}
+    for name, ranges in data.items():
+        cps: set[int] = set()
+        for a, b in ranges:
+            cps.update(range(a, b + 1))
+        out[name] = frozenset(cps)
+    return out
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters of text that neither the body font nor a fallback can draw."""
+    cov = bundled_coverage()
+    body, fallback = cov[BODY], cov[TITLE]
+    missing = {ch for ch in set(text) - _IGNORED if ord(ch) not in body and ord(ch) not in fallback}
+    if missing and _system_fallback_faces():
+        missing = {ch for ch in missing if not any(ord(ch) in cps for cps in _system_fallback_faces().values())}
+    return missing
+
+
+@lru_cache(maxsize=1)
+def _system_fallback_faces() -> dict[str, frozenset[int]]:
+    faces = {}
+    for f in SYSTEM_FALLBACKS:
+        if Path(f.file).is_file():
+            try:
+                faces[f.name] = frozenset(_load_ttfont(f).face.charToGlyph)
+            except Exception:  # a broken system font is simply not used
+                continue
+    return faces
+
+
+def _load_ttfont(f: FontFile):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    return TTFont(f.name, str(_font_path(f)), subfontIndex=f.subfont)
+
+
+_registered: float | None = None
+
+
+def register_fonts() -> float:
+    """Register the print fonts with ReportLab once; returns the seconds it took."""
+    global _registered
+    if _registered is not None:
+        return 0.0
+    from reportlab.pdfbase import pdfmetrics
+
+    start = time.perf_counter()
+    for f in BUNDLED:
+        pdfmetrics.registerFont(_load_ttfont(f))
+    for f in SYSTEM_FALLBACKS:
+        if f.name in _system_fallback_faces():
+            pdfmetrics.registerFont(_load_ttfont(f))
+    _registered = time.perf_counter() - start
+    return _registered
+
+
+def fallback_for(ch: str) -> str | None:
+    """The font to draw ch with when the body font lacks it (None: the body font has it or nobody has)."""
+    cp = ord(ch)
+    cov = bundled_coverage()
+    if cp in cov[BODY]:
+        return None
+    if cp in cov[TITLE]:
+        return TITLE
+    for name, cps in _system_fallback_faces().items():
+        if cp in cps:
+            return name
+    return None
+
+
+def write_coverage() -> Path:
+    """Regenerate coverage.json from the bundled font files."""
+    data = {}
+    for f in BUNDLED:
+        cps = sorted(_load_ttfont(f).face.charToGlyph)
+        ranges: list[list[int]] = []
+        for cp in cps:
+            if ranges and cp == ranges[-1][1] + 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        data[f.name] = ranges
+    out = paths.fonts_dir() / COVERAGE_FILE
+    out.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    print(write_coverage(), file=sys.stderr)

@@ -1,0 +1,148 @@
+"""The indicator table, with 一级/二级 cells merged down their rows on every page.
+
+ReportLab cannot split a table inside a SPAN, and a category may run over
+several pages. So the table is built without spans and split by ReportLab as
+usual; each piece, when drawn, merges its own runs of equal 一级/二级 cells:
+it draws the label once, centred over the run, and leaves out the lines
+between the run's rows. Every page thus shows its categories merged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.platypus import Paragraph, Table
+
+
+class LabelCell(Paragraph):
+    """A 一级/二级 cell; ``key`` identifies its run (二级 runs stay inside their 一级).
+
+    ``continued`` marks a row that carries on the row above (a long cell cut
+    into pieces): no line is drawn between the two.
+    """
+
+    def __init__(self, text: str, style, key: tuple[str, ...], continued: bool = False):
+        super().__init__(text, style)
+        self.key = key
+        self.continued = continued
+
+
+def chunk_paragraph(par: Paragraph, width: float, budget: float) -> list[Paragraph]:
+    """Cut a paragraph into pieces no taller than budget, so a table can break
+    between rows instead of inside one (ReportLab's in-row split leaves slivers
+    and stray header rows at page ends)."""
+    pieces, cur = [], par
+    while True:
+        _w, h = cur.wrap(width, 1e9)
+        if h <= budget:
+            pieces.append(cur)
+            return pieces
+        parts = cur.split(width, budget)
+        if len(parts) < 2:
+            pieces.append(cur)
+            return pieces
+        pieces.append(parts[0])
+        cur = parts[1]
+
+
+@dataclass
+class MergeRecord:
+    """One merged run as drawn: page, column, first and last table row (0 = header)."""
+
+    page: int
+    column: int
+    first: int
+    last: int
+    key: tuple[str, ...]
+
+
+@dataclass
+class LayoutLog:
+    merges: list[MergeRecord] = field(default_factory=list)
+    header_pages: list[int] = field(default_factory=list)  # pages whose indicator part starts with the header row
+
+
+def _label(cell) -> LabelCell | None:
+    """The LabelCell in a table cell (ReportLab keeps flowable cells as tuples)."""
+    if isinstance(cell, LabelCell):
+        return cell
+    if isinstance(cell, (list, tuple)):
+        return next((c for c in cell if isinstance(c, LabelCell)), None)
+    return None
+
+
+def _runs(keys: list[tuple]) -> list[tuple[int, int]]:
+    runs, start = [], 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+class IndicatorTable(Table):
+    MERGED_COLUMNS = (0, 1)
+    log: LayoutLog | None = None  # set on the table as built; copied to the pieces it splits into
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.log = self.log
+            part.line_width, part.line_color = self.line_width, self.line_color
+        return parts
+
+    def draw(self):
+        header = self.repeatRows or 0
+        body = range(header, len(self._cellvalues))
+        runs = {}
+        for col in self.MERGED_COLUMNS:
+            keys = [getattr(_label(self._cellvalues[r][col]), "key", (r,)) for r in body]
+            runs[col] = [(a + header, b + header) for a, b in _runs(keys)]
+        lines = self._merged_lines(runs)
+        saved = [row[:] for row in self._cellvalues]
+        for col in self.MERGED_COLUMNS:  # cells drawn by the merge below
+            for r in body:
+                if _label(self._cellvalues[r][col]) is not None:
+                    self._cellvalues[r][col] = ""
+        saved_lines = self._linecmds
+        self._linecmds = []
+        for cmd in lines:
+            self._addCommand(cmd)  # normalises the command as TableStyle does
+        try:
+            super().draw()
+        finally:
+            self._cellvalues = saved
+            self._linecmds = saved_lines
+        page = self.canv.getPageNumber()
+        if self.log is not None and header:
+            self.log.header_pages.append(page)
+        for col, col_runs in runs.items():
+            for first, last in col_runs:
+                if _label(self._cellvalues[first][col]) is None:
+                    continue  # a piece of a row split across pages: drawn as an ordinary cell
+                self._draw_label(col, first, last)
+                if self.log is not None:
+                    self.log.merges.append(MergeRecord(page, col, first, last, _label(self._cellvalues[first][col]).key))
+
+    def _merged_lines(self, runs) -> list:
+        w, c = self.line_width, self.line_color
+        n_rows, n_cols = len(self._cellvalues), len(self._colWidths)
+        cmds = [("BOX", (0, 0), (-1, -1), w, c), ("INNERGRID", (0, 0), (-1, (self.repeatRows or 1) - 1), w, c)]
+        for col in range(1, n_cols):
+            cmds.append(("LINEBEFORE", (col, 0), (col, -1), w, c))
+        for r in range(self.repeatRows or 0, n_rows):
+            label = _label(self._cellvalues[r][0])
+            if r == (self.repeatRows or 0) or label is None or not label.continued:
+                cmds.append(("LINEABOVE", (max(self.MERGED_COLUMNS) + 1, r), (-1, r), w, c))
+        for col, col_runs in runs.items():
+            for first, _last in col_runs:
+                cmds.append(("LINEABOVE", (col, first), (col, first), w, c))
+        return cmds
+
+    def _draw_label(self, col: int, first: int, last: int) -> None:
+        cell = _label(self._cellvalues[first][col])
+        x0 = self._colpositions[col]
+        width = self._colpositions[col + 1] - x0
+        top, bottom = self._rowpositions[first], self._rowpositions[last + 1]
+        pad = 3
+        _w, h = cell.wrap(width - 2 * pad, top - bottom)
+        cell.drawOn(self.canv, x0 + pad, bottom + (top - bottom - h) / 2)
