@@ -20,6 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
     s.add_argument("--json", action="store_true")
+    s = sub.add_parser("print", help="打印为 PDF")
+    s.add_argument("ids", nargs="*", type=int)
+    s.add_argument("--all", action="store_true")
+    s.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
     return p
 
 

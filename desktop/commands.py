@@ -93,6 +93,25 @@ def cmd_validate(db_path: Path, args) -> int:
     return 1 if any_error else 0
 
 
+def cmd_print(db_path: Path, args) -> int:
+    from desktop.printing.render import render_to_file
+
+    if not args.all and not args.ids:
+        raise CommandError("请指定要打印的申报表编号，或使用 --all")
+    with _open(db_path, write=False) as db:
+        repo = Repository(db)
+        decls = repo.load_many(_ids(repo, args))
+    if not decls:
+        raise CommandError("数据库中没有申报表")
+    try:
+        result = render_to_file(decls, args.output)
+    except OSError as exc:
+        raise CommandError(f"无法写入 {args.output}：{exc.strerror}") from None
+    drafts = f"，其中 {len(result.drafts)} 份有错误，已加“草稿”标记" if result.drafts else ""
+    print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{args.output}{drafts}")
+    return 0
+
+
 def _glyph_check():
     try:
         from desktop.printing.fonts import missing_glyphs

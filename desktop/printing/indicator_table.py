@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
 
 class LabelCell(Paragraph):
@@ -99,10 +99,19 @@ class IndicatorTable(Table):
             runs[col] = [(a + header, b + header) for a, b in _runs(keys)]
         lines = self._merged_lines(runs)
         saved = [row[:] for row in self._cellvalues]
-        for col in self.MERGED_COLUMNS:  # cells drawn by the merge below
-            for r in body:
-                if _label(self._cellvalues[r][col]) is not None:
+        page = self.canv.getPageNumber()
+        # Each run's label is drawn by its first cell (so the text comes in
+        # reading order), centred over the whole run; the other cells stay empty.
+        for col, col_runs in runs.items():
+            for first, last in col_runs:
+                label = _label(self._cellvalues[first][col])
+                if label is None:
+                    continue  # a piece of a row split across pages: drawn as an ordinary cell
+                for r in range(first, last + 1):
                     self._cellvalues[r][col] = ""
+                self._cellvalues[first][col] = [_RunLabel(label, self, col, first, last)]
+                if self.log is not None:
+                    self.log.merges.append(MergeRecord(page, col, first, last, label.key))
         saved_lines = self._linecmds
         self._linecmds = []
         for cmd in lines:
@@ -112,16 +121,8 @@ class IndicatorTable(Table):
         finally:
             self._cellvalues = saved
             self._linecmds = saved_lines
-        page = self.canv.getPageNumber()
         if self.log is not None and header:
             self.log.header_pages.append(page)
-        for col, col_runs in runs.items():
-            for first, last in col_runs:
-                if _label(self._cellvalues[first][col]) is None:
-                    continue  # a piece of a row split across pages: drawn as an ordinary cell
-                self._draw_label(col, first, last)
-                if self.log is not None:
-                    self.log.merges.append(MergeRecord(page, col, first, last, _label(self._cellvalues[first][col]).key))
 
     def _merged_lines(self, runs) -> list:
         w, c = self.line_width, self.line_color
@@ -138,11 +139,25 @@ class IndicatorTable(Table):
                 cmds.append(("LINEABOVE", (col, first), (col, first), w, c))
         return cmds
 
-    def _draw_label(self, col: int, first: int, last: int) -> None:
-        cell = _label(self._cellvalues[first][col])
-        x0 = self._colpositions[col]
-        width = self._colpositions[col + 1] - x0
-        top, bottom = self._rowpositions[first], self._rowpositions[last + 1]
-        pad = 3
-        _w, h = cell.wrap(width - 2 * pad, top - bottom)
-        cell.drawOn(self.canv, x0 + pad, bottom + (top - bottom - h) / 2)
+
+
+class _RunLabel(Flowable):
+    """Stands in the first cell of a run and draws the label centred over the run."""
+
+    PAD = 3
+
+    def __init__(self, label: LabelCell, table: Table, col: int, first: int, last: int):
+        super().__init__()
+        self.label, self.table, self.col, self.first, self.last = label, table, col, first, last
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # The table draws cells in its own coordinates, as the positions below.
+        t = self.table
+        x0 = t._colpositions[self.col]
+        width = t._colpositions[self.col + 1] - x0
+        top, bottom = t._rowpositions[self.first], t._rowpositions[self.last + 1]
+        _w, h = self.label.wrap(width - 2 * self.PAD, top - bottom)
+        self.label.drawOn(canvas, x0 + self.PAD, bottom + (top - bottom - h) / 2)
