@@ -70,6 +70,11 @@ def _grid_table(rows, widths) -> Table:
     return table
 
 
+def _joined(row: int) -> list:
+    """Pieces of one long cell follow each other without a gap."""
+    return [("TOPPADDING", (0, row), (-1, row), 0), ("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0)]
+
+
 def _chunks(text: str, width: float, style=BODY_STYLE) -> list[Paragraph]:
     return chunk_paragraph(p(text, style), width - 2 * CELL_PADDING, CHUNK_HEIGHT)
 
@@ -103,6 +108,8 @@ def texts_table(decl: Declaration, t: Template) -> Table:
         first = len(rows)
         style.append(("LINEABOVE", (0, first), (-1, first), LINE, colors.black))
         for i, piece in enumerate(pieces):
+            if i:
+                style += _joined(len(rows))
             rows.append([p(t.label(path), LABEL_STYLE) if i == 0 else "", piece])
         if len(pieces) > 1:
             style.append(("VALIGN", (0, first), (0, first), "TOP"))
@@ -131,12 +138,14 @@ def printed_indicators(decl: Declaration, t: Template) -> list[Indicator]:
 
 def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> IndicatorTable:
     head = [p(h, HEAD_STYLE) for h in ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")]
-    rows = [head]
+    rows, style = [head], []
     for r in printed_indicators(decl, t):
         level2 = ("*" if t.is_core(r.level1, r.level2) else "") + r.level2
         cells = [_chunks(r.name, INDICATOR_COLS[2]), _chunks(r.target, INDICATOR_COLS[3], CENTER_STYLE),
                  _chunks(r.explanation, INDICATOR_COLS[4])]
         for i in range(max(len(c) for c in cells)):
+            if i:
+                style += _joined(len(rows))
             rows.append([
                 LabelCell(to_markup(r.level1), LABEL_STYLE, (r.level1,), continued=i > 0),
                 LabelCell(to_markup(level2), LABEL_STYLE, (r.level1, r.level2), continued=i > 0),
@@ -145,7 +154,7 @@ def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> In
     table = IndicatorTable(rows, colWidths=INDICATOR_COLS, repeatRows=1)
     table.line_width, table.line_color = LINE, colors.black
     table.log = log
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT,
+    table.setStyle(TableStyle(style + [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT,
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]))
     return table
 

@@ -91,7 +91,7 @@ def _display(s: Summary) -> tuple:
         display_amount(s.annual_amount),
         s.status,
         _problem_text(s),
-        s.updated_at.strftime("%Y-%m-%d %H:%M") if s.updated_at else "",
+        s.updated_at.strftime("%m-%d %H:%M") if s.updated_at else "",
     )
 
 

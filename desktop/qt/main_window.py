@@ -1,6 +1,8 @@
 """The main window: declaration list beside the tabbed editor."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationL
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.header_tab import HeaderTab
 from desktop.qt.indicator_tab import IndicatorEditor
+from desktop.qt.printing_ui import PreviewTab, ask_pdf_path, export_pdf, print_with_dialog
 from desktop.qt.problems_panel import ProblemsPanel
 from desktop.qt.settings import AppSettings
 from desktop.qt.text_tab import TextTab
@@ -36,6 +39,8 @@ class MainWindow(QMainWindow):
         self.db = db
         self.repo = Repository(db)
         self.settings = settings or AppSettings()
+        if glyph_check is None:
+            from desktop.printing.fonts import missing_glyphs as glyph_check
         self.doc = DeclarationDocument(self, glyph_check=glyph_check)
         self.doc.confirm_edit_final = self._confirm_edit_final
         self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
@@ -55,7 +60,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.list_panel)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 900])
+        splitter.setSizes([640, 900])
         self.setCentralWidget(splitter)
         self.problems = ProblemsPanel(self.doc, self)
         self.problems.problemActivated.connect(self.focus_field)
@@ -109,7 +114,7 @@ class MainWindow(QMainWindow):
         # every row of a long list at start-up.
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((0, 110, 64, 110, 48, 64, 118)):
+        for col, width in enumerate((0, 96, 56, 104, 44, 60, 92)):
             if width:
                 header.resizeSection(col, width)
         self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -150,6 +155,10 @@ class MainWindow(QMainWindow):
         self.indicator_tab = IndicatorEditor(self.doc)
         for widget, title in zip((self.header_tab, self.policy_tab, self.cost_tab, self.goals_tab, self.indicator_tab), TABS):
             self.tabs.addTab(widget, title)
+        self.preview_tab = PreviewTab(self.doc)
+        self.preview_tab.print_button.clicked.connect(self.print_current)
+        self.preview_tab.export_button.clicked.connect(self.export_selected_pdf)
+        self.tabs.addTab(self.preview_tab, "打印预览")
         self.field_widgets = {**self.header_tab.widgets, **self.policy_tab.widgets, **self.goals_tab.widgets}
 
     def _build_actions(self) -> None:
@@ -169,6 +178,10 @@ class MainWindow(QMainWindow):
         self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
         file_menu.addSeparator()
         self.save_action = action("保存", self.save, QKeySequence.StandardKey.Save, file_menu)
+        file_menu.addSeparator()
+        self.print_action = action("打印…", self.print_current, QKeySequence.StandardKey.Print, file_menu)
+        self.preview_action = action("打印预览", lambda: self.tabs.setCurrentWidget(self.preview_tab), None, file_menu)
+        self.export_pdf_action = action("导出 PDF（可多选）…", self.export_selected_pdf, None, file_menu)
         file_menu.addSeparator()
         self.file_menu = file_menu
         action("退出", self.close, QKeySequence.StandardKey.Quit, file_menu)
@@ -318,6 +331,27 @@ class MainWindow(QMainWindow):
     def _mark_dirty(self) -> None:
         self._dirty = True
 
+    # -- printing ---------------------------------------------------------------
+    def print_current(self) -> None:
+        if self.doc.declaration is None:
+            return
+        self.save()
+        pdf = self.preview_tab.current_pdf()
+        if pdf and print_with_dialog(self, pdf):
+            self.statusBar().showMessage("已发送到打印机", 3000)
+
+    def export_selected_pdf(self) -> None:
+        """Export the selected declarations (or the open one) into one PDF."""
+        self.save()
+        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
+        if not ids:
+            return
+        decls = self.repo.load_many(ids)
+        name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
+        path = ask_pdf_path(self, str(Path.home() / f"{name or '申报表'}.pdf"))
+        if path is not None and export_pdf(self, decls, path):
+            self.statusBar().showMessage(f"已导出 {path}", 5000)
+
     # -- final / draft -----------------------------------------------------------
     def mark_final(self) -> None:
         d = self.doc.declaration
@@ -389,7 +423,8 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         has = self.doc.declaration is not None
         self.tabs.setEnabled(has)
-        for a in (self.copy_action, self.delete_action, self.save_action, self.final_action, self.draft_action):
+        for a in (self.copy_action, self.delete_action, self.save_action, self.final_action, self.draft_action,
+                  self.print_action, self.preview_action):
             a.setEnabled(has)
 
     # -- closing ----------------------------------------------------------------------
