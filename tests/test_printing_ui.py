@@ -1,0 +1,77 @@
+"""Printing from the window: preview, printer, PDF export, batch with cancel."""
+from __future__ import annotations
+
+import io
+
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from pypdf import PdfReader
+
+from desktop.qt import printing_ui
+from desktop.store.database import open_database
+from desktop.store.repository import Repository
+from qt_helpers import type_into
+
+
+def saved_window(window_factory, db_path, samples):
+    with open_database(db_path) as db:
+        Repository(db).save_all(samples)
+    return window_factory()
+
+
+def test_the_preview_shows_the_pages_and_follows_edits(qtbot, window_factory, db_path, samples):
+    window = saved_window(window_factory, db_path, samples)
+    window.open_declaration(1)
+    window.tabs.setCurrentWidget(window.preview_tab)
+    preview = window.preview_tab
+    qtbot.waitUntil(lambda: preview.pdf_document.pageCount() == 2)
+    assert preview.status.text() == "共 2 页"
+
+    window.tabs.setCurrentWidget(window.header_tab)
+    type_into(qtbot, window.header_tab.widgets["header.annual_amount"], "9,999,999.00")
+    window.tabs.setCurrentWidget(preview)
+    qtbot.waitUntil(lambda: "草稿" in preview.status.text())
+    text = PdfReader(io.BytesIO(preview.pdf)).pages[0].extract_text()
+    assert "9,999,999.00" in text
+
+
+def test_printing_sends_every_page_at_the_printer_resolution(qtbot, window_factory, db_path, samples, tmp_path):
+    window = saved_window(window_factory, db_path, samples)
+    window.open_declaration(3)
+    pdf = window.preview_tab.current_pdf()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert printing_ui.print_pdf(pdf, printer) == 2
+    assert len(PdfReader(out).pages) == 2
+    assert printer.resolution() >= 300
+
+
+def test_export_of_several_selected_declarations_makes_one_pdf(qtbot, window_factory, db_path, samples, tmp_path,
+                                                               monkeypatch):
+    window = saved_window(window_factory, db_path, samples)
+    window.list_view.selectAll()
+    target = tmp_path / "批量.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.export_pdf_action.trigger()
+    assert len(PdfReader(target).pages) == 10
+
+
+def test_a_cancelled_batch_writes_nothing(qtbot, window_factory, db_path, samples, tmp_path, monkeypatch):
+    window = saved_window(window_factory, db_path, samples)
+    window.list_view.selectAll()
+    target = tmp_path / "cancelled.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    window.export_pdf_action.trigger()
+    assert not target.exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_ctrl_p_opens_the_print_dialog(qtbot, window_factory, db_path, samples, monkeypatch):
+    window = saved_window(window_factory, db_path, samples)
+    shown = []
+    monkeypatch.setattr(printing_ui.QPrintDialog, "exec", lambda self: shown.append(self) or 0)
+    window.print_action.trigger()
+    assert shown and window.print_action.shortcut().toString() == "Ctrl+P"
