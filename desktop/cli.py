@@ -14,7 +14,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("list", help="列出申报表")
     s.add_argument("--json", action="store_true", help="输出 JSON")
-    s = sub.add_parser("import", help="导入申报表文件（.txt）")
+    s = sub.add_parser("import", help="导入申报表文件（.txt .json .xlsx .docx）")
     s.add_argument("files", nargs="+", type=Path)
     s = sub.add_parser("validate", help="检查申报表")
     s.add_argument("ids", nargs="*", type=int)
@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
     s.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
+    s = sub.add_parser("export", help="导出为 JSON 或 Excel")
+    s.add_argument("ids", nargs="*", type=int)
+    s.add_argument("--all", action="store_true")
+    s.add_argument("-o", "--output", type=Path, required=True, help="输出文件（.json 或 .xlsx）")
     return p
 
 

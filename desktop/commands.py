@@ -55,14 +55,15 @@ def cmd_list(db_path: Path, args) -> int:
 
 
 def cmd_import(db_path: Path, args) -> int:
-    from desktop.io.importers import import_files
+    from desktop.io.importers import import_files, keeps_timestamps
 
     try:
         decls = import_files(args.files)
     except ImportFailed as exc:
         raise CommandError(str(exc)) from None
     with _open(db_path, write=True) as db:
-        saved = Repository(db).save_all(decls)  # one transaction: all or nothing
+        # one transaction: all or nothing
+        saved = Repository(db).save_all(decls, keep_timestamps=keeps_timestamps(args.files))
     for d in saved:
         print(f"{d.id}\t{d.header.project_name}")
     return 0
@@ -109,6 +110,25 @@ def cmd_print(db_path: Path, args) -> int:
         raise CommandError(f"无法写入 {args.output}：{exc.strerror}") from None
     drafts = f"，其中 {len(result.drafts)} 份有错误，已加“草稿”标记" if result.drafts else ""
     print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{args.output}{drafts}")
+    return 0
+
+
+def cmd_export(db_path: Path, args) -> int:
+    from desktop.io.exporters import EXPORTERS
+
+    suffix = args.output.suffix.lower()
+    if suffix not in EXPORTERS:
+        raise CommandError(f"不支持导出为 {suffix or '无扩展名'} 文件（可用 .json 或 .xlsx）")
+    if not args.all and not args.ids:
+        raise CommandError("请指定要导出的申报表编号，或使用 --all")
+    with _open(db_path, write=False) as db:
+        repo = Repository(db)
+        decls = repo.load_many(_ids(repo, args))
+    try:
+        EXPORTERS[suffix](decls, args.output)
+    except OSError as exc:
+        raise CommandError(f"无法写入 {args.output}：{exc.strerror}") from None
+    print(f"已导出 {len(decls)} 份申报表：{args.output}")
     return 0
 
 

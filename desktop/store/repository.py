@@ -105,8 +105,12 @@ class Repository:
         """Insert or update; returns the declaration with id and timestamps set."""
         return self.save_all([decl])[0]
 
-    def save_all(self, decls: list[Declaration]) -> list[Declaration]:
-        """All or nothing: either every declaration is saved or none is."""
+    def save_all(self, decls: list[Declaration], keep_timestamps: bool = False) -> list[Declaration]:
+        """All or nothing: either every declaration is saved or none is.
+
+        ``keep_timestamps`` keeps the declarations' own modification times
+        (imports of exchange files, so that a round trip changes nothing).
+        """
         now = datetime.now().replace(microsecond=0)
         saved: list[Declaration] = []
         with self._session() as s, s.begin():
@@ -117,7 +121,7 @@ class Repository:
                 if row is None:
                     row = DeclarationRow(created_at=decl.created_at or now)
                     s.add(row)
-                _fill_row(row, decl, now)
+                _fill_row(row, decl, (decl.updated_at if keep_timestamps and decl.updated_at else now))
                 s.flush()
                 out = decl.model_copy(deep=True)
                 out.id, out.created_at, out.updated_at = row.id, row.created_at, row.updated_at

@@ -1,0 +1,206 @@
+"""Rows of cells, as any table-shaped source gives them, into declarations.
+
+Text exports, Excel sheets and Word tables all hold the official table: a
+title, label/value cells, the wide text rows and the indicator table. Each
+importer turns its file into rows of cell texts and lets FormReader build the
+declarations, so every format handles the same quirks the same way
+(PRODUCT.md §2: flattened items, ``<p>`` paragraphs, the mislabelled 项目类型,
+label variants, "不适用" rows, trailing empty cells).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+
+from desktop.domain.amounts import display_amount, format_amount
+from desktop.domain.cost_amount import requested_amount
+from desktop.domain.model import CostItem, Declaration, Indicator
+from desktop.domain.template import DEFAULT_TEMPLATE_ID
+from desktop.io.errors import ImportFailed
+from desktop.io.textsplit import restore_paragraphs, split_numbered
+
+TITLE = "二级项目支出绩效目标申报表"
+NOT_APPLICABLE = "不适用"
+INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")
+
+# Label (without colon) -> field path. Variants seen in real documents included.
+LABELS = {
+    "项目编码": "header.project_code",
+    "项目名称": "header.project_name",
+    "申请单位": "header.applicant_unit",
+    "一级预算单位": "header.budget_unit",
+    "实施期限": "header.duration_years",
+    "项目类型": "header.project_type",
+    "是否新增项目": "header.is_new",
+    "分配方式": "header.allocation_method",
+    "项目总金额": "header.total_amount",
+    "本年度项目金额": "header.annual_amount",
+    "申报年度": "fiscal_year",
+    "政策依据": "texts.policy_basis",
+    "测算依据": "cost_basis",
+    "年度目标": "texts.annual_goals",
+    "长期目标": "texts.long_term_goals",
+}
+_PROJECT_TYPE_VALUE = re.compile(r"^\d+\s*\S*项目")
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+def label_path(cell: str) -> str | None:
+    """The field a label cell names, tolerating colons, spaces and bracketed notes."""
+    label = re.sub(r"\s+", "", cell).rstrip("：:")
+    base = re.split(r"[（(]", label, maxsplit=1)[0]
+    return LABELS.get(base)
+
+
+def strip_core_mark(level2: str) -> str:
+    return level2.strip().lstrip("*＊").strip()
+
+
+class _Form:
+    def __init__(self) -> None:
+        self.decl = Declaration(template_id=DEFAULT_TEMPLATE_ID)
+        self.cost_text = ""
+        self.cost_rows: list[CostItem] = []
+        self.in_indicators = False
+        self.indicator_column = 0  # where 一级指标 stands (hand-made sheets may start further right)
+        self.seen: set[str] = set()
+        self.last_levels = ("", "")
+
+    @property
+    def empty(self) -> bool:
+        return not self.seen and not self.decl.indicators
+
+    def field(self, path: str, value: str) -> None:
+        # A form labels 项目类型 as a second "一级预算单位"; its value tells.
+        if path == "header.budget_unit" and path in self.seen and _PROJECT_TYPE_VALUE.match(value):
+            path = "header.project_type"
+        self.seen.add(path)
+        if path == "cost_basis":
+            self.cost_text = value
+        elif path == "fiscal_year":
+            year = re.match(r"(20\d\d)(?:\.0+)?年?$", value.replace(",", "").strip())
+            if year:
+                self.decl.fiscal_year = int(year.group(1))
+        elif path.startswith("texts."):
+            self.decl.set(path, restore_paragraphs(value))
+        elif path.endswith("_amount"):
+            self.decl.set(path, display_amount(value.strip()))
+        else:
+            self.decl.set(path, value.strip())
+
+    def indicator(self, cells: list[str]) -> None:
+        cells = [c.strip() for c in (cells + [""] * 5)[:5]]
+        level1, level2, name, target, explanation = cells
+        # Merged 一级/二级 cells arrive empty in all but their first row.
+        level1 = level1 or self.last_levels[0]
+        level2 = level2 or (self.last_levels[1] if level1 == self.last_levels[0] else "")
+        self.last_levels = (level1, level2)
+        if not (name or target or explanation):
+            return
+        if {name, target, explanation} <= {NOT_APPLICABLE, ""} and NOT_APPLICABLE in (name, target):
+            return  # the printed stand-in for an empty non-core category
+        self.decl.indicators.append(Indicator(level1=level1, level2=strip_core_mark(level2), name=name,
+                                              target=target, explanation=explanation))
+
+    def finish(self) -> Declaration:
+        if self.cost_rows:
+            self.decl.cost_items = self.cost_rows
+        else:
+            pieces, _numbered = split_numbered(self.cost_text)
+            for piece in pieces:
+                amount = requested_amount(piece)
+                self.decl.cost_items.append(
+                    CostItem(text=piece, amount=format_amount(amount) if amount is not None else ""))
+        if "fiscal_year" not in self.seen:
+            self.decl.fiscal_year = _guess_year(
+                " ".join([self.cost_text, *(c.text for c in self.decl.cost_items), self.decl.texts.annual_goals,
+                          *(r.explanation for r in self.decl.indicators)]))
+        return self.decl
+
+
+def _guess_year(text: str) -> int:
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else datetime.now().year + 1
+
+
+class FormReader:
+    """Feed rows (lists of cell texts) in document order; collect the forms."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.forms: list[_Form] = []
+        self.current: _Form | None = None
+
+    def title(self) -> None:
+        self.current = _Form()
+        self.forms.append(self.current)
+
+    def row(self, cells: list[str]) -> None:
+        cells = [("" if c is None else str(c)).strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            return
+        if [c for c in cells if c] == [TITLE]:
+            self.title()
+            return
+        form = self.current
+        if form is None:
+            first = next(c for c in cells if c)
+            if label_path(first) is None and _indicator_header_at(cells) is None:
+                return  # noise before the first form
+            self.title()  # a form whose title line was lost
+            form = self.current
+        header_at = _indicator_header_at(cells)
+        if header_at is not None:
+            form.in_indicators = True
+            form.indicator_column = header_at
+            return
+        if form.in_indicators:
+            form.indicator(cells[form.indicator_column:])
+            return
+        dense = [c for c in cells if c]
+        i = 0
+        while i < len(dense):
+            path = label_path(dense[i])
+            if path is None:
+                i += 1
+                continue
+            has_value = i + 1 < len(dense) and label_path(dense[i + 1]) is None
+            form.field(path, dense[i + 1] if has_value else "")
+            i += 2 if has_value else 1
+
+    def cost_item(self, text: str, amount: str) -> None:
+        """A cost item given as its own row (Excel layout): text and amount apart."""
+        if self.current is None:
+            self.title()
+        self.current.seen.add("cost_basis")
+        self.current.cost_rows.append(CostItem(text=text.strip(), amount=display_amount(amount.strip())))
+
+    def declarations(self) -> list[Declaration]:
+        decls = [f.finish() for f in self.forms if not f.empty]
+        if not decls:
+            raise ImportFailed(f"{self.source}：没有找到申报表（应有“{TITLE}”标题和“项目名称”等栏目）。")
+        return decls
+
+
+def _indicator_header_at(cells: list[str]) -> int | None:
+    for i in range(len(cells) - 1):
+        if (cells[i], cells[i + 1]) == INDICATOR_HEADER[:2]:
+            return i
+    return None
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as text: 1.0 -> "1", 536200.5 -> "536200.5"; amounts are
+    formatted later by the field they land in."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
