@@ -18,6 +18,7 @@ from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationL
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.header_tab import HeaderTab
 from desktop.qt.indicator_tab import IndicatorEditor
+from desktop.qt.import_export_ui import ask_export_path, ask_import_files, export_to, import_into, importable
 from desktop.qt.printing_ui import PreviewTab, ask_pdf_path, export_pdf, print_with_dialog
 from desktop.qt.problems_panel import ProblemsPanel
 from desktop.qt.settings import AppSettings
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.doc.confirm_edit_final = self._confirm_edit_final
         self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
         self.setStyleSheet(STYLE)
+        self.setAcceptDrops(True)
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -178,6 +180,9 @@ class MainWindow(QMainWindow):
         self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
         file_menu.addSeparator()
         self.save_action = action("保存", self.save, QKeySequence.StandardKey.Save, file_menu)
+        file_menu.addSeparator()
+        self.import_action = action("导入…", self.import_dialog, QKeySequence("Ctrl+I"), file_menu)
+        self.export_action = action("导出（JSON / Excel，可多选）…", self.export_dialog, None, file_menu)
         file_menu.addSeparator()
         self.print_action = action("打印…", self.print_current, QKeySequence.StandardKey.Print, file_menu)
         self.preview_action = action("打印预览", lambda: self.tabs.setCurrentWidget(self.preview_tab), None, file_menu)
@@ -330,6 +335,42 @@ class MainWindow(QMainWindow):
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+
+    # -- import / export ------------------------------------------------------------
+    def import_dialog(self) -> None:
+        files = ask_import_files(self)
+        if files:
+            self.import_paths(files)
+
+    def import_paths(self, files: list[Path]) -> None:
+        self.save()
+        saved = import_into(self, self.repo, files)
+        if saved:
+            self.reload_list()
+            self.open_declaration(saved[0].id)
+
+    def export_dialog(self) -> None:
+        self.save()
+        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
+        if not ids:
+            return
+        decls = self.repo.load_many(ids)
+        name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
+        path = ask_export_path(self, str(Path.home() / f"{name or '申报表'}.json"))
+        if path is not None and export_to(self, decls, path):
+            self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
+
+    def dragEnterEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths and all(importable(p) for p in paths):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = [p for p in paths if importable(p)]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
 
     # -- printing ---------------------------------------------------------------
     def print_current(self) -> None:
