@@ -1,12 +1,14 @@
 """The main window: declaration list beside the tabbed editor."""
 from __future__ import annotations
 
+import sqlite3
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMainWindow, QMessageBox,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QMainWindow, QMessageBox,
     QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -23,7 +25,8 @@ from desktop.qt.printing_ui import PreviewTab, ask_pdf_path, export_pdf, print_w
 from desktop.qt.problems_panel import ProblemsPanel
 from desktop.qt.settings import AppSettings
 from desktop.qt.text_tab import TextTab
-from desktop.store.database import Database
+from desktop.store.backup import backup_to, daily_backup, inspect_backup, restore_from
+from desktop.store.database import Database, DatabaseError
 from desktop.store.repository import NotFound, Repository
 
 AUTOSAVE_MS = 600  # "every change is saved within a second"
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
         self.doc.reset.connect(self._update_enabled)
 
         self.reload_list()
+        QTimer.singleShot(3000, self.daily_backup)  # after start-up, out of the way
         if self.settings.geometry:
             self.restoreGeometry(self.settings.geometry)
         else:
@@ -187,6 +191,9 @@ class MainWindow(QMainWindow):
         self.print_action = action("打印…", self.print_current, QKeySequence.StandardKey.Print, file_menu)
         self.preview_action = action("打印预览", lambda: self.tabs.setCurrentWidget(self.preview_tab), None, file_menu)
         self.export_pdf_action = action("导出 PDF（可多选）…", self.export_selected_pdf, None, file_menu)
+        file_menu.addSeparator()
+        self.backup_action = action("备份数据库…", self.backup_dialog, None, file_menu)
+        self.restore_action = action("从备份恢复…", self.restore_dialog, None, file_menu)
         file_menu.addSeparator()
         self.file_menu = file_menu
         action("退出", self.close, QKeySequence.StandardKey.Quit, file_menu)
@@ -335,6 +342,59 @@ class MainWindow(QMainWindow):
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+
+    # -- backups ------------------------------------------------------------------------
+    def daily_backup(self) -> None:
+        try:
+            made = daily_backup(self.db)
+        except (OSError, sqlite3.Error) as exc:  # never in the user's way, but say so
+            self.statusBar().showMessage(f"自动备份失败：{exc}", 10000)
+            return
+        if made:
+            self.statusBar().showMessage(f"已自动备份到 {made}", 5000)
+
+    def backup_dialog(self) -> None:
+        self.save()
+        suggested = self.db.path.parent / f"{self.db.path.stem}-备份-{date.today():%Y%m%d}.sqlite3"
+        name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)")
+        if not name:
+            return
+        try:
+            backup_to(self.db, Path(name))
+        except (OSError, sqlite3.Error) as exc:
+            QMessageBox.critical(self, "备份失败", f"无法写入 {name}：{exc}")
+            return
+        self.statusBar().showMessage(f"已备份到 {name}", 5000)
+
+    def restore_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "从备份恢复", str(self.db.path.parent / "backups"),
+                                              "数据库备份 (*.sqlite3 *.db);;所有文件 (*)")
+        if not name:
+            return
+        try:
+            info = inspect_backup(Path(name))
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "不能恢复", str(exc))
+            return
+        answer = QMessageBox.question(
+            self, "从备份恢复",
+            f"用备份 {Path(name).name}（{info.declarations} 份申报表）替换当前的全部数据吗？\n"
+            "恢复前会先把当前数据另存一份。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.save()
+        self.doc.load(None)
+        try:
+            safety = restore_from(self.db, Path(name))
+        except (DatabaseError, OSError, sqlite3.Error) as exc:
+            QMessageBox.critical(self, "恢复失败", f"{exc}\n当前数据没有改变。")
+            self.reload_list()
+            return
+        self.reload_list()
+        if self.list_model.items:
+            self.open_declaration(self.list_model.items[0].id)
+        QMessageBox.information(self, "恢复完成", f"已从备份恢复 {info.declarations} 份申报表。\n恢复前的数据另存在 {safety}。")
 
     # -- import / export ------------------------------------------------------------
     def import_dialog(self) -> None:

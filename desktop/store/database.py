@@ -13,8 +13,8 @@ from desktop.store.lock import DatabaseLocked, InstanceLock
 # The newest migration under migrations/versions. Checked against Alembic's
 # own view by a test, so that opening an up-to-date file never imports Alembic
 # (it costs a noticeable part of start-up).
-SCHEMA_HEAD = "0001"
-KNOWN_REVISIONS = ("0001",)
+SCHEMA_HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -66,6 +66,10 @@ def open_database(path: Path | str, *, write: bool = True) -> Database:
     except OSError as exc:
         raise DatabaseError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from exc
     _check_is_sqlite(path)
+    read_only_file = path.exists() and not (path.stat().st_mode & 0o222)
+    if read_only_file and write:
+        raise DatabaseError(
+            f"数据库文件 {path} 是只读的，不能在其中编辑。请复制一份可写的文件，或取消该文件的“只读”属性。文件未做任何改动。")
     lock = InstanceLock(path)
     if write:
         try:
@@ -73,8 +77,12 @@ def open_database(path: Path | str, *, write: bool = True) -> Database:
         except PermissionError as exc:
             raise DatabaseError(f"数据库所在的文件夹不可写：{path.parent}") from exc
     try:
-        engine = create_engine(f"sqlite:///{path}")
-        event.listen(engine, "connect", _set_pragmas)
+        if read_only_file:
+            # Reading a read-only file: no journal changes, no locks taken on it.
+            engine = create_engine(f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true")
+        else:
+            engine = create_engine(f"sqlite:///{path}")
+            event.listen(engine, "connect", _set_pragmas)
         db = Database(path, engine, lock)
         _migrate(db, write)
         return db
@@ -106,13 +114,17 @@ def _migrate(db: Database, write: bool) -> None:
     try:
         rev = current_revision(db.engine)
     except Exception as exc:  # sqlite3.DatabaseError: file is damaged
-        raise DatabaseError(f"数据库文件 {db.path} 已损坏或无法读取：{exc.__cause__ or exc}") from exc
+        raise DatabaseError(
+            f"数据库文件 {db.path} 已损坏或无法读取（{exc.__cause__ or exc}）。文件未做任何改动；"
+            "可以从备份恢复（文件 → 从备份恢复）。") from exc
     if rev == SCHEMA_HEAD:
         return
     if rev is not None and rev not in KNOWN_REVISIONS:
         raise DatabaseError(
             f"数据库 {db.path} 由更新版本的程序创建（结构版本 {rev}），请使用新版本程序打开。文件未做任何改动。"
         )
+    if db.engine.url.query.get("mode") == "ro":
+        raise DatabaseError(f"数据库 {db.path} 需要升级，但文件是只读的。请复制一份可写的文件后再打开。")
     if not write and not db.lock.held:
         # Migrating writes: a read-only user may do it only when no window has the file.
         try:

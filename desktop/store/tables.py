@@ -19,7 +19,7 @@ class DeclarationRow(Base):
     fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
     status: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
     project_code: Mapped[str] = mapped_column(Text, default="")
     project_name: Mapped[str] = mapped_column(Text, default="")
