@@ -186,3 +186,19 @@ def test_a_second_window_on_the_same_database_is_refused(qtbot, window_factory, 
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     assert app_module.run_window(db_path) == 2
     assert shown and "已被另一个窗口打开" in shown[0]
+
+
+def test_steady_typing_is_saved_without_waiting_for_a_pause(qtbot, window_factory, db_path):
+    window = window_factory()
+    window.new_declaration()
+    name = window.header_tab.widgets["header.project_name"]
+    reader = open_database(db_path, write=False)
+    saved_while_typing = []
+    try:
+        for i in range(30):  # a key every 50 ms for 1.5 s
+            qtbot.keyClicks(name, "a")
+            qtbot.wait(50)
+            saved_while_typing.append(Repository(reader).list_summaries()[0].project_name)
+    finally:
+        reader.close()
+    assert any(len(s) >= 5 for s in saved_while_typing), "nothing was saved during 1.5 s of typing"

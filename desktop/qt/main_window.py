@@ -56,7 +56,6 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
         self.doc.changed.connect(self._mark_dirty)
-        self.doc.changed.connect(self.autosave_timer.start)
 
         self._build_list()
         self._build_tabs()
@@ -342,6 +341,10 @@ class MainWindow(QMainWindow):
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+        # Not restarted by later changes: steady typing is saved every
+        # AUTOSAVE_MS instead of waiting for a pause that may never come.
+        if not self.autosave_timer.isActive():
+            self.autosave_timer.start()
 
     # -- backups ------------------------------------------------------------------------
     def daily_backup(self) -> None:
