@@ -1,9 +1,11 @@
 """Starting the window: Qt application, bundled font, database, single instance."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.qt.fonts import ui_font
@@ -32,6 +34,9 @@ def run_window(db_path: Path) -> int:
 
     window = MainWindow(db)
     window.show()
+    quit_after = os.environ.get("JIXIAO_QUIT_AFTER_MS")  # smoke tests of installed builds
+    if quit_after:
+        QTimer.singleShot(int(quit_after), window.close)
     try:
         return app.exec()
     finally:
