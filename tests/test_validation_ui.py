@@ -115,3 +115,12 @@ def test_editing_a_final_declaration_asks_then_returns_it_to_draft(qtbot, window
     type_into(qtbot, name, "车辆租赁费用")
     assert window.doc.declaration.status == "草稿"
     assert window.doc.declaration.header.project_name == "车辆租赁费用"
+
+
+def test_characters_the_print_font_lacks_are_reported_as_you_type(qtbot, window_factory, db_path, samples):
+    window = open_sample(window_factory, db_path, samples[0])
+    name = window.header_tab.widgets["header.project_name"]
+    type_into(qtbot, name, "民意速办𠀋工作经费")
+    assert name.property("problem") == "warning"
+    texts = [window.problems.list.item(i).text() for i in range(window.problems.list.count())]
+    assert any("打印字体无法显示" in t and "𠀋" in t for t in texts)
