@@ -412,14 +412,19 @@ class MainWindow(QMainWindow):
             self.reload_list()
             self.open_declaration(saved[0].id)
 
-    def export_dialog(self) -> None:
+    def _chosen_declarations(self) -> tuple[list[Declaration], str]:
+        """The selected declarations (or the open one), saved first, and a file name for them."""
         self.save()
         ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
-        if not ids:
-            return
         decls = self.repo.load_many(ids)
         name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
-        path = ask_export_path(self, str(Path.home() / f"{name or '申报表'}.json"))
+        return decls, str(Path.home() / (name or "申报表"))
+
+    def export_dialog(self) -> None:
+        decls, stem = self._chosen_declarations()
+        if not decls:
+            return
+        path = ask_export_path(self, stem + ".json")
         if path is not None and export_to(self, decls, path):
             self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
 
@@ -446,13 +451,10 @@ class MainWindow(QMainWindow):
 
     def export_selected_pdf(self) -> None:
         """Export the selected declarations (or the open one) into one PDF."""
-        self.save()
-        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
-        if not ids:
+        decls, stem = self._chosen_declarations()
+        if not decls:
             return
-        decls = self.repo.load_many(ids)
-        name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
-        path = ask_pdf_path(self, str(Path.home() / f"{name or '申报表'}.pdf"))
+        path = ask_pdf_path(self, stem + ".pdf")
         if path is not None and export_pdf(self, decls, path):
             self.statusBar().showMessage(f"已导出 {path}", 5000)
 

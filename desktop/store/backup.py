@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.store.database import (
-    KNOWN_REVISIONS, SQLITE_MAGIC, Database, DatabaseError, _migrate, backup_copy,
+    KNOWN_REVISIONS, SQLITE_MAGIC, Database, DatabaseError, _migrate, backup_copy, online_copy,
 )
 
 DAILY_KEEP = 7
@@ -22,15 +22,7 @@ def copy_database(source: Path, target: Path) -> None:
     """Write a consistent copy of source to target (replacing it atomically)."""
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    online_copy(source, tmp)
     tmp.replace(target)
 
 
@@ -91,14 +83,6 @@ def restore_from(db: Database, source: Path) -> Path:
     inspect_backup(source)
     safety = backup_copy(db.path, "before-restore")
     db.engine.dispose()  # no pooled connection may keep the old pages
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(db.path)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    online_copy(source, db.path)
     _migrate(db, True)  # an older backup is brought to the current schema
     return safety

@@ -152,11 +152,10 @@ def _run_alembic(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def backup_copy(path: Path, reason: str) -> Path:
-    """A consistent copy beside the file, made with SQLite's online backup API."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{reason}.{stamp}{path.suffix or '.sqlite3'}")
-    src = sqlite3.connect(path)
+def online_copy(source: Path, target: Path) -> None:
+    """Copy a database page by page with SQLite's online backup API: consistent
+    even while another connection writes. Target is overwritten in place."""
+    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -165,6 +164,13 @@ def backup_copy(path: Path, reason: str) -> Path:
             dst.close()
     finally:
         src.close()
+
+
+def backup_copy(path: Path, reason: str) -> Path:
+    """A consistent copy beside the file, named for why it was made."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{reason}.{stamp}{path.suffix or '.sqlite3'}")
+    online_copy(path, target)
     return target
 
 
