@@ -81,6 +81,8 @@ class LineBinding(Binding):
     def show_value(self, value) -> None:
         if self.widget.text() != value:
             self.widget.setText(value)
+            if not self.widget.hasFocus():
+                self.widget.setCursorPosition(0)  # long values show their beginning
 
 
 class ComboBinding(Binding):
@@ -97,6 +99,8 @@ class ComboBinding(Binding):
         if w.isEditable():
             if w.currentText() != value:
                 w.setEditText(value)
+                if not w.hasFocus():
+                    w.lineEdit().setCursorPosition(0)  # long unit names show their beginning
         else:
             i = w.findText(value)
             if i < 0 and value:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.qt.bindings import mark_widget
@@ -25,7 +25,11 @@ class CostTab(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.editor = RowsEditor(doc, CostItemsModel(doc, self), "测算项")
-        self.editor.view.setColumnWidth(0, 620)
+        header = self.editor.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the text takes the room
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 130)
         self.total_label = QLabel(self)
         self.total_label.setObjectName("cost-total")
         self.total_label.setWordWrap(True)

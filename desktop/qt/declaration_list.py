@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from desktop.domain.amounts import display_amount, parse_amount
 from desktop.store.repository import Summary
 
-COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额（元）", "状态", "问题", "修改时间"]
+COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间"]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.list_panel)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([640, 900])
+        splitter.setSizes([560, 940])
         self.setCentralWidget(splitter)
         self.problems = ProblemsPanel(self.doc, self)
         self.problems.problemActivated.connect(self.focus_field)
@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         # every row of a long list at start-up.
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((0, 96, 56, 104, 44, 60, 92)):
+        for col, width in enumerate((0, 80, 62, 100, 40, 56, 80)):
             if width:
                 header.resizeSection(col, width)
         self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
