@@ -17,6 +17,26 @@ from desktop.io.safety import check_office_zip
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 AMOUNT_FORMAT = "#,##0.00"
+WIDTHS = dict(zip("ABCDE", (14, 16, 24, 14, 44)))  # in Excel's character units
+LINE_POINTS = 15
+
+
+def _text_lines(text, width_units: float) -> int:
+    """Lines a wrapped cell needs: Chinese characters take two units, others one."""
+    if text is None:
+        return 1
+    lines = 0
+    for part in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        lines += max(1, -(-units // max(1, int(width_units) - 1)))
+    return lines
+
+
+def _fit_row(ws, row: int, cells: list[tuple[object, float]]) -> None:
+    """Set the row height for its wrapped cells: Excel and WPS keep a written
+    file's heights, and LibreOffice does not grow rows by itself."""
+    lines = max(_text_lines(text, width) for text, width in cells)
+    ws.row_dimensions[row].height = min(409, LINE_POINTS * lines + 4)
 
 
 def _sheet_title(decl: Declaration, used: set[str]) -> str:
@@ -43,7 +63,7 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
     for decl in decls:
         t = registry().get(decl.template_id)
         ws = wb.create_sheet(_sheet_title(decl, used))
-        for col, width in zip("ABCDE", (14, 16, 24, 14, 44)):
+        for col, width in WIDTHS.items():
             ws.column_dimensions[col].width = width
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "portrait"
@@ -91,6 +111,8 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
                         ws.merge_cells(start_row=row, start_column=col + 1, end_row=row, end_column=last)
                 else:
                     merged(row, col + 1, last, raw)
+            _fit_row(ws, row, [(t.label(left), WIDTHS["A"]), (decl.get(left), WIDTHS["B"]),
+                               (t.label(right), WIDTHS["C"]), (decl.get(right), WIDTHS["D"] + WIDTHS["E"])])
             row += 1
         cell(row, 1, "申报年度", center)
         merged(row, 2, 5, decl.fiscal_year)
@@ -107,13 +129,14 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
                     merged(row, 2, 4, item.text)
                     value = parse_amount(item.amount).value
                     cell(row, 5, float(value) if value is not None else item.amount, amount=value is not None)
+                    _fit_row(ws, row, [(item.text, WIDTHS["B"] + WIDTHS["C"] + WIDTHS["D"])])
                     row += 1
                 ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
                 continue
             cell(row, 1, t.label(path), center)
             merged(row, 2, 5, decl.get(path))
-            lines = decl.get(path).count("\n") + len(decl.get(path)) // 40 + 1
-            ws.row_dimensions[row].height = min(409, 15 * lines)
+            _fit_row(ws, row, [(t.label(path), WIDTHS["A"]),
+                               (decl.get(path), sum(WIDTHS[c] for c in "BCDE"))])
             row += 1
         for col, head in enumerate(INDICATOR_HEADER, 1):
             cell(row, col, head, center).font = Font(bold=True)
@@ -121,8 +144,10 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
         row += 1
         for r in decl.indicators:
             star = "*" if t.is_core(r.level1, r.level2) else ""
-            for col, value in enumerate((r.level1, star + r.level2, r.name, r.target, r.explanation), 1):
+            values = (r.level1, star + r.level2, r.name, r.target, r.explanation)
+            for col, value in enumerate(values, 1):
                 cell(row, col, value, center if col in (1, 2, 4) else wrap)
+            _fit_row(ws, row, list(zip(values, WIDTHS.values())))
             row += 1
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
