@@ -331,7 +331,8 @@ class MainWindow(QMainWindow):
         d = self.doc.declaration
         if d is None or not self._dirty:
             return
-        saved = self.repo.save(d)
+        errors = self.doc.error_count
+        saved = self.repo.save(d, counts=(errors, len(self.doc.problems) - errors))
         d.updated_at = saved.updated_at
         self._dirty = False
         self.list_model.upsert(self.repo.summary(d.id))

@@ -101,11 +101,16 @@ class Repository:
             return list(conn.execute(stmt).scalars())
 
     # -- writing -----------------------------------------------------------
-    def save(self, decl: Declaration) -> Declaration:
-        """Insert or update; returns the declaration with id and timestamps set."""
-        return self.save_all([decl])[0]
+    def save(self, decl: Declaration, counts: tuple[int, int] | None = None) -> Declaration:
+        """Insert or update; returns the declaration with id and timestamps set.
 
-    def save_all(self, decls: list[Declaration], keep_timestamps: bool = False) -> list[Declaration]:
+        ``counts`` (errors, warnings) spares re-checking when the caller has
+        just checked the declaration (the window does on every edit).
+        """
+        return self.save_all([decl], counts=[counts] if counts else None)[0]
+
+    def save_all(self, decls: list[Declaration], keep_timestamps: bool = False,
+                 counts: list[tuple[int, int]] | None = None) -> list[Declaration]:
         """All or nothing: either every declaration is saved or none is.
 
         ``keep_timestamps`` keeps the declarations' own modification times
@@ -114,14 +119,15 @@ class Repository:
         now = datetime.now().replace(microsecond=0)
         saved: list[Declaration] = []
         with self._session() as s, s.begin():
-            for decl in decls:
+            for i, decl in enumerate(decls):
                 row = None
                 if decl.id is not None:
                     row = s.get(DeclarationRow, decl.id)
                 if row is None:
                     row = DeclarationRow(created_at=decl.created_at or now)
                     s.add(row)
-                _fill_row(row, decl, (decl.updated_at if keep_timestamps and decl.updated_at else now))
+                _fill_row(row, decl, (decl.updated_at if keep_timestamps and decl.updated_at else now),
+                          counts[i] if counts else None)
                 s.flush()
                 out = decl.model_copy(deep=True)
                 out.id, out.created_at, out.updated_at = row.id, row.created_at, row.updated_at
@@ -133,10 +139,11 @@ class Repository:
             s.execute(delete(DeclarationRow).where(DeclarationRow.id == decl_id))
 
 
-def _fill_row(row: DeclarationRow, decl: Declaration, now: datetime) -> None:
-    problems = rules.check(decl, registry().get(decl.template_id))
-    row.error_count = sum(p.is_error for p in problems)
-    row.warning_count = len(problems) - row.error_count
+def _fill_row(row: DeclarationRow, decl: Declaration, now: datetime, counts: tuple[int, int] | None) -> None:
+    if counts is None:
+        problems = rules.check(decl, registry().get(decl.template_id))
+        counts = (sum(p.is_error for p in problems), sum(not p.is_error for p in problems))
+    row.error_count, row.warning_count = counts
     row.template_id = decl.template_id
     row.fiscal_year = decl.fiscal_year
     row.status = decl.status
