@@ -47,6 +47,7 @@ def main() -> None:
     window = MainWindow(db)
     window.resize(1500, 900)
     window.show()
+    window.finish_start()
     window.open_declaration(decl.id)
     app.processEvents()
 

@@ -79,6 +79,7 @@ def window_factory(qtbot, db_path):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.editor_ready)  # the second step of start-up
         opened.append((window, database))
         return window
 

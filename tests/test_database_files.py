@@ -34,7 +34,7 @@ def test_a_database_of_the_first_released_schema_opens_after_a_backup(tmp_path, 
     shutil.copy(FIXTURES / "schema-0001.sqlite3", old)
     before = dump(old)
     with open_database(old) as db:
-        assert current_revision(db.engine) == SCHEMA_HEAD
+        assert current_revision(db) == SCHEMA_HEAD
         assert db.backup_path is not None and dump(db.backup_path) == before
         repo = Repository(db)
         loaded = repo.load_many(repo.ids())

@@ -21,7 +21,7 @@ def test_schema_head_constant_matches_the_migrations():
 
 def test_a_new_file_gets_the_current_schema_through_the_migrations(db_path):
     with open_database(db_path) as db:
-        assert current_revision(db.engine) == SCHEMA_HEAD
+        assert current_revision(db) == SCHEMA_HEAD
     con = sqlite3.connect(db_path)
     tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
     assert {"declarations", "cost_items", "indicators", "alembic_version"} <= tables
@@ -136,7 +136,7 @@ def test_an_unversioned_older_file_is_backed_up_before_migrating(db_path):
     con.close()
     with open_database(db_path) as db:
         assert db.backup_path is not None and db.backup_path.exists()
-        assert current_revision(db.engine) == SCHEMA_HEAD
+        assert current_revision(db) == SCHEMA_HEAD
     backup = sqlite3.connect(db.backup_path)
     assert backup.execute("select x from notes").fetchone() == ("keep me",)
     backup.close()

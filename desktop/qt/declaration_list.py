@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from desktop.domain.amounts import display_amount, parse_amount
-from desktop.store.repository import Summary
+from desktop.store.summaries import Summary
 
 COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间"]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,4 +1,10 @@
-"""The main window: declaration list beside the tabbed editor."""
+"""The main window: declaration list beside the tabbed editor.
+
+The window starts in two steps. The constructor builds the list from a
+standard-library read and the window can show at once; ``finish_start`` then
+loads the editor (pydantic models, SQLAlchemy, the rules) from a zero-delay
+timer and opens the last declaration. Start-up figures: benchmarks/startup.py.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -8,26 +14,19 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QMainWindow, QMessageBox,
-    QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+    QMessageBox, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from desktop.domain.model import Declaration
 from desktop.domain.problems import TABS, tab_of
-from desktop.domain.template import registry
-from desktop.qt.cost_tab import CostTab
 from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationListModel
-from desktop.qt.document import DeclarationDocument
-from desktop.qt.header_tab import HeaderTab
-from desktop.qt.indicator_tab import IndicatorEditor
-from desktop.qt.import_export_ui import ask_export_path, ask_import_files, export_to, import_into, importable
-from desktop.qt.printing_ui import PreviewTab, ask_pdf_path, export_pdf, print_with_dialog
-from desktop.qt.problems_panel import ProblemsPanel
 from desktop.qt.settings import AppSettings
-from desktop.qt.text_tab import TextTab
 from desktop.store.backup import backup_to, daily_backup, inspect_backup, restore_from
 from desktop.store.database import Database, DatabaseError
-from desktop.store.repository import NotFound, Repository
+from desktop.store.summaries import read_summaries
+
+# The editor's modules pull in pydantic, SQLAlchemy and QtPdf; finish_start
+# imports them after the window has shown (see the module docstring).
 
 AUTOSAVE_MS = 600  # "every change is saved within a second"
 STYLE = """
@@ -41,24 +40,19 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: AppSettings | None = None, glyph_check=None):
         super().__init__()
         self.db = db
-        self.repo = Repository(db)
         self.settings = settings or AppSettings()
-        if glyph_check is None:
-            from desktop.printing.fonts import missing_glyphs as glyph_check
-        self.doc = DeclarationDocument(self, glyph_check=glyph_check)
-        self.doc.confirm_edit_final = self._confirm_edit_final
+        self._glyph_check = glyph_check
+        self.editor_ready = False
         self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
 
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.save)
-        self.doc.changed.connect(self._mark_dirty)
-
         self._build_list()
-        self._build_tabs()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("editor-tabs")
+        loading = QLabel("正在载入编辑器…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tabs.addTab(loading, TABS[0])
         splitter = QSplitter(self)
         splitter.setObjectName("main-splitter")
         splitter.addWidget(self.list_panel)
@@ -66,22 +60,57 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([560, 940])
         self.setCentralWidget(splitter)
-        self.problems = ProblemsPanel(self.doc, self)
-        self.problems.problemActivated.connect(self.focus_field)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems)
-        self._build_actions()
-        self.doc.problemsChanged.connect(self._update_tab_titles)
-        self.doc.reset.connect(self._update_enabled)
+        self.file_menu = self.menuBar().addMenu("文件(&F)")
+        self.edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.decl_menu = self.menuBar().addMenu("申报(&D)")
+        self.view_menu = self.menuBar().addMenu("视图(&V)")
 
-        self.reload_list()
-        QTimer.singleShot(3000, self.daily_backup)  # after start-up, out of the way
+        self.list_model.set_items(read_summaries(db))
+        self._refresh_filter_choices()
+        for b in (self.new_button, self.copy_button, self.delete_button):
+            b.setEnabled(False)  # until the editor has loaded
         if self.settings.geometry:
             self.restoreGeometry(self.settings.geometry)
         else:
             self.resize(1400, 860)
+        QTimer.singleShot(0, self.finish_start)
+
+    def finish_start(self) -> None:
+        """Second step of start-up: the editor, the problems panel, the menus, the last declaration."""
+        if self.editor_ready:
+            return
+        from desktop.qt.document import DeclarationDocument
+        from desktop.qt.problems_panel import ProblemsPanel
+        from desktop.store.repository import Repository
+
+        self.repo = Repository(self.db)
+        glyph_check = self._glyph_check
+        if glyph_check is None:
+            from desktop.printing.fonts import missing_glyphs as glyph_check
+        self.doc = DeclarationDocument(self, glyph_check=glyph_check)
+        self.doc.confirm_edit_final = self._confirm_edit_final
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save)
+        self.doc.changed.connect(self._mark_dirty)
+
+        self._build_tabs()
+        self.problems = ProblemsPanel(self.doc, self)
+        self.problems.problemActivated.connect(self.focus_field)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems)
+        self.problems.show()  # added after the window showed: not shown by itself
+        self._build_actions()
+        self.doc.problemsChanged.connect(self._update_tab_titles)
+        self.doc.reset.connect(self._update_enabled)
         if self.settings.state:
             self.restoreState(self.settings.state)
-        last = self.settings.last_declaration(str(db.path))
+        self.editor_ready = True
+        for b in (self.new_button, self.copy_button, self.delete_button):
+            b.setEnabled(True)
+        self._refresh_unit_choices()
+        QTimer.singleShot(3000, self.daily_backup)  # after start-up, out of the way
+        last = self.settings.last_declaration(str(self.db.path))
         if last is not None and self.list_model.row_of(last) >= 0:
             self.open_declaration(last)
         elif self.list_model.items:
@@ -148,8 +177,14 @@ class MainWindow(QMainWindow):
         self.list_panel = panel
 
     def _build_tabs(self) -> None:
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("editor-tabs")
+        from desktop.qt.cost_tab import CostTab
+        from desktop.qt.header_tab import HeaderTab
+        from desktop.qt.indicator_tab import IndicatorEditor
+        from desktop.qt.printing_ui import PreviewTab
+        from desktop.qt.text_tab import TextTab
+
+        self.tabs.setUpdatesEnabled(False)
+        self.tabs.removeTab(0)  # the "loading" page
         self.header_tab = HeaderTab(self.doc)
         self.policy_tab = TextTab(self.doc, [("texts.policy_basis", "列出政策文件名称、文号及年度主要工作")])
         self.cost_tab = CostTab(self.doc)
@@ -164,6 +199,7 @@ class MainWindow(QMainWindow):
         self.preview_tab.print_button.clicked.connect(self.print_current)
         self.preview_tab.export_button.clicked.connect(self.export_selected_pdf)
         self.tabs.addTab(self.preview_tab, "打印预览")
+        self.tabs.setUpdatesEnabled(True)
         self.field_widgets = {**self.header_tab.widgets, **self.policy_tab.widgets, **self.goals_tab.widgets}
 
     def _build_actions(self) -> None:
@@ -177,7 +213,7 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
-        file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu = self.file_menu
         self.new_action = action("新建申报表", self.new_declaration, QKeySequence.StandardKey.New, file_menu)
         self.copy_action = action("复制申报表", self.duplicate_declaration, None, file_menu)
         self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
@@ -194,10 +230,9 @@ class MainWindow(QMainWindow):
         self.backup_action = action("备份数据库…", self.backup_dialog, None, file_menu)
         self.restore_action = action("从备份恢复…", self.restore_dialog, None, file_menu)
         file_menu.addSeparator()
-        self.file_menu = file_menu
         action("退出", self.close, QKeySequence.StandardKey.Quit, file_menu)
 
-        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        edit_menu = self.edit_menu
         self.undo_action = self.doc.undo_stack.createUndoAction(self, "撤销")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.doc.undo_stack.createRedoAction(self, "重做")
@@ -207,18 +242,15 @@ class MainWindow(QMainWindow):
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
 
-        decl_menu = self.menuBar().addMenu("申报(&D)")
-        self.final_action = action("定稿", self.mark_final, None, decl_menu)
-        self.draft_action = action("退回草稿", self.mark_draft, None, decl_menu)
-        self.decl_menu = decl_menu
-        view_menu = self.menuBar().addMenu("视图(&V)")
-        view_menu.addAction(self.problems.toggleViewAction())
-        self.view_menu = view_menu
+        self.final_action = action("定稿", self.mark_final, None, self.decl_menu)
+        self.draft_action = action("退回草稿", self.mark_draft, None, self.decl_menu)
+        self.view_menu.addAction(self.problems.toggleViewAction())
 
     # -- list ------------------------------------------------------------------
     def reload_list(self) -> None:
-        self.list_model.set_items(self.repo.list_summaries())
+        self.list_model.set_items(read_summaries(self.db))
         self._refresh_filter_choices()
+        self._refresh_unit_choices()
 
     def _refresh_filter_choices(self) -> None:
         years = sorted({str(s.fiscal_year) for s in self.list_model.items}, reverse=True)
@@ -232,9 +264,12 @@ class MainWindow(QMainWindow):
             i = combo.findText(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
-        self.header_tab.set_previous_values(
-            self.repo.previous_values("applicant_unit"), self.repo.previous_values("budget_unit")
-        )
+
+    def _refresh_unit_choices(self) -> None:
+        """Offer the units of earlier declarations in the editor's unit fields."""
+        if self.editor_ready:
+            self.header_tab.set_previous_values(
+                self.repo.previous_values("applicant_unit"), self.repo.previous_values("budget_unit"))
 
     def _apply_filters(self) -> None:
         def value(combo):
@@ -244,7 +279,7 @@ class MainWindow(QMainWindow):
                                      status=value(self.status_filter))
 
     def _list_current_changed(self, current, _previous) -> None:
-        if not current.isValid():
+        if not current.isValid() or not self.editor_ready:
             return
         decl_id = current.data(ID_ROLE)
         if self.doc.declaration is None or decl_id != self.doc.declaration.id:
@@ -269,6 +304,8 @@ class MainWindow(QMainWindow):
 
     # -- declarations ----------------------------------------------------------
     def open_declaration(self, decl_id: int) -> None:
+        from desktop.store.repository import NotFound
+
         self.save()
         try:
             decl = self.repo.load(decl_id)
@@ -279,6 +316,9 @@ class MainWindow(QMainWindow):
         self._select_in_list(decl_id)
 
     def new_declaration(self) -> None:
+        from desktop.domain.model import Declaration
+        from desktop.domain.template import registry
+
         self.save()
         units = self.repo.previous_values("applicant_unit")
         budget = self.repo.previous_values("budget_unit")
@@ -402,18 +442,22 @@ class MainWindow(QMainWindow):
 
     # -- import / export ------------------------------------------------------------
     def import_dialog(self) -> None:
+        from desktop.qt.import_export_ui import ask_import_files
+
         files = ask_import_files(self)
         if files:
             self.import_paths(files)
 
     def import_paths(self, files: list[Path]) -> None:
+        from desktop.qt.import_export_ui import import_into
+
         self.save()
         saved = import_into(self, self.repo, files)
         if saved:
             self.reload_list()
             self.open_declaration(saved[0].id)
 
-    def _chosen_declarations(self) -> tuple[list[Declaration], str]:
+    def _chosen_declarations(self) -> tuple[list, str]:
         """The selected declarations (or the open one), saved first, and a file name for them."""
         self.save()
         ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
@@ -422,6 +466,8 @@ class MainWindow(QMainWindow):
         return decls, str(Path.home() / (name or "申报表"))
 
     def export_dialog(self) -> None:
+        from desktop.qt.import_export_ui import ask_export_path, export_to
+
         decls, stem = self._chosen_declarations()
         if not decls:
             return
@@ -430,11 +476,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
 
     def dragEnterEvent(self, event) -> None:
+        from desktop.qt.import_export_ui import importable
+
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths and all(importable(p) for p in paths):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
+        from desktop.qt.import_export_ui import importable
+
+        if not self.editor_ready:
+            return
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         paths = [p for p in paths if importable(p)]
         if paths:
@@ -443,6 +495,8 @@ class MainWindow(QMainWindow):
 
     # -- printing ---------------------------------------------------------------
     def print_current(self) -> None:
+        from desktop.qt.printing_ui import print_with_dialog
+
         if self.doc.declaration is None:
             return
         self.save()
@@ -452,6 +506,8 @@ class MainWindow(QMainWindow):
 
     def export_selected_pdf(self) -> None:
         """Export the selected declarations (or the open one) into one PDF."""
+        from desktop.qt.printing_ui import ask_pdf_path, export_pdf
+
         decls, stem = self._chosen_declarations()
         if not decls:
             return
@@ -536,6 +592,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.finish_start()  # closing during start-up still saves settings consistently
         self.save()
         self.settings.geometry = self.saveGeometry()
         self.settings.state = self.saveState()

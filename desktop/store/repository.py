@@ -1,7 +1,6 @@
 """Declarations in and out of the database; every write is one transaction."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -21,23 +20,8 @@ from desktop.domain.model import (
 from desktop.domain import rules
 from desktop.domain.template import registry
 from desktop.store.database import Database
+from desktop.store.summaries import Summary, read_summaries
 from desktop.store.tables import CostItemRow, DeclarationRow, IndicatorRow
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One line of the declaration list."""
-
-    id: int
-    project_name: str
-    applicant_unit: str
-    budget_unit: str
-    fiscal_year: int
-    annual_amount: str
-    status: str
-    updated_at: datetime
-    error_count: int
-    warning_count: int
 
 
 class NotFound(KeyError):
@@ -53,18 +37,7 @@ class Repository:
 
     # -- reading -----------------------------------------------------------
     def list_summaries(self, decl_id: int | None = None) -> list[Summary]:
-        cols = (
-            DeclarationRow.id, DeclarationRow.project_name, DeclarationRow.applicant_unit,
-            DeclarationRow.budget_unit, DeclarationRow.fiscal_year, DeclarationRow.annual_amount,
-            DeclarationRow.status, DeclarationRow.updated_at,
-            DeclarationRow.error_count, DeclarationRow.warning_count,
-        )
-        stmt = select(*cols).order_by(DeclarationRow.updated_at.desc(), DeclarationRow.id.desc())
-        if decl_id is not None:
-            stmt = stmt.where(DeclarationRow.id == decl_id)
-        with self.db.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return [Summary(*r) for r in rows]
+        return read_summaries(self.db, decl_id)
 
     def ids(self) -> list[int]:
         with self.db.engine.connect() as conn:

@@ -23,6 +23,7 @@ def main(db_path: str, settings_dir: str) -> None:
     db = open_database(db_path)
     window = MainWindow(db)
     window.show()
+    window.finish_start()
     if window.doc.declaration is None:
         window.new_declaration()
     name = window.header_tab.widgets["header.project_name"]
