@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("JIXIAO_CRASH_RUNS", "12"))

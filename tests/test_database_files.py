@@ -39,7 +39,7 @@ def test_a_database_of_the_first_released_schema_opens_after_a_backup(tmp_path, 
         repo = Repository(db)
         loaded = repo.load_many(repo.ids())
     assert [d.header.project_name for d in loaded] == [d.header.project_name for d in sample_declarations]
-    assert all(a.content_equals(b) for a, b in zip(loaded, sample_declarations))
+    assert all(a.content_equals(b) for a, b in zip(loaded, sample_declarations, strict=True))
     with sqlite3.connect(tmp_path / db.backup_path.name) as con:
         assert con.execute("select version_num from alembic_version").fetchone() == ("0001",)
 

@@ -62,7 +62,7 @@ def test_excel_round_trip_keeps_every_field(tmp_path, samples):
     export_xlsx(samples, out)
     back = import_xlsx(out)
     assert len(back) == 5
-    for a, b in zip(samples, back):
+    for a, b in zip(samples, back, strict=True):
         assert b.content_equals(a), a.header.project_name
 
 

@@ -59,3 +59,25 @@ def test_export_of_selected_forms_as_json_and_excel(qtbot, window_factory, monke
     from openpyxl import load_workbook
 
     assert len(load_workbook(tmp_path / "表.xlsx").sheetnames) == 5
+
+
+def test_export_file_names_come_from_the_project_name_made_safe(qtbot, window_factory, monkeypatch, tmp_path):
+    window = window_factory()
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    window.import_paths([SAMPLE])
+    name = window.header_tab.widgets["header.project_name"]
+    name.setText("网格/管理:经费")
+    name.textEdited.emit(name.text())
+    suggested = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, path, *a: suggested.append(path) or ("", ""))
+    window.export_action.trigger()
+    assert suggested and suggested[0].endswith("网格_管理_经费.json")
+
+
+def test_export_with_nothing_open_does_nothing(qtbot, window_factory, monkeypatch):
+    window = window_factory()
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    window.export_action.trigger()
+    window.export_pdf_action.trigger()
+    assert asked == []

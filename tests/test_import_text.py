@@ -37,9 +37,9 @@ def sample_blocks() -> list[list[list[str]]]:
 def test_five_forms_with_every_header_field(sample_declarations):
     blocks = sample_blocks()
     assert len(sample_declarations) == len(blocks) == 5
-    for decl, rows in zip(sample_declarations, blocks):
+    for decl, rows in zip(sample_declarations, blocks, strict=True):
         for row in rows[:5]:
-            for label, value in zip(row[0::2], row[1::2]):
+            for label, value in zip(row[0::2], row[1::2]):  # a trailing empty cell has no pair
                 label = label.rstrip("：")
                 if label in HEADER:
                     field = HEADER[label]
@@ -53,7 +53,7 @@ def test_five_forms_with_every_header_field(sample_declarations):
 
 
 def test_texts_equal_their_cells_with_paragraphs_restored(sample_declarations):
-    for decl, rows in zip(sample_declarations, sample_blocks()):
+    for decl, rows in zip(sample_declarations, sample_blocks(), strict=True):
         cells = {r[0].split("（")[0].rstrip("：(（"): r[1] for r in rows if len(r) > 1}
         assert squash(decl.texts.policy_basis) == squash(cells["政策依据"])
         assert squash(decl.texts.annual_goals) == squash(cells["年度目标"])
@@ -73,7 +73,7 @@ def test_flattened_items_become_lines_and_96_5_wan_stays_whole(sample_declaratio
 
 
 def test_indicator_rows_equal_the_cells_and_not_applicable_rows_are_dropped(sample_declarations):
-    for decl, rows in zip(sample_declarations, sample_blocks()):
+    for decl, rows in zip(sample_declarations, sample_blocks(), strict=True):
         start = next(i for i, r in enumerate(rows) if r[:2] == ["一级指标", "二级指标"])
         expected = [(r[0], r[1].lstrip("*"), r[2], r[3], r[4]) for r in rows[start + 1:] if r[2] != "不适用"]
         got = [(i.level1, i.level2, i.name, i.target, i.explanation) for i in decl.indicators]
@@ -81,7 +81,7 @@ def test_indicator_rows_equal_the_cells_and_not_applicable_rows_are_dropped(samp
 
 
 def test_cost_items_sum_to_the_requested_amounts(sample_declarations):
-    for decl, total in zip(sample_declarations, SUMS):
+    for decl, total in zip(sample_declarations, SUMS, strict=True):
         got = sum((parse_amount(c.amount).value for c in decl.cost_items), Decimal(0))
         assert got == parse_amount(total).value, decl.header.project_name
 

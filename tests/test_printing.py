@@ -7,7 +7,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from desktop.domain.model import Indicator
 from desktop.printing.render import render
 
 HEADER_ROW = "一级指标二级指标三级指标目标值指标解释"

@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.model import CostItem, Declaration, Indicator
 from desktop.store.database import SCHEMA_HEAD, DatabaseError, current_revision, open_database
@@ -31,7 +32,7 @@ def test_a_new_file_gets_the_current_schema_through_the_migrations(db_path):
 
 def test_every_sample_form_survives_a_round_trip(repo, samples):
     saved = repo.save_all(samples)
-    for original, stored in zip(samples, saved):
+    for original, stored in zip(samples, saved, strict=True):
         loaded = repo.load(stored.id)
         assert loaded.content_equals(original)
         assert loaded.created_at and loaded.updated_at
@@ -69,7 +70,7 @@ def test_delete_removes_the_children_too(repo, samples, db_path):
 def test_save_all_is_all_or_nothing(repo, samples):
     bad = samples[1].model_copy(deep=True)
     bad.fiscal_year = None  # violates NOT NULL inside the same transaction
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         repo.save_all([samples[0], bad])
     assert repo.count() == 0
 

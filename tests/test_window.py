@@ -172,8 +172,7 @@ def test_item_models_pass_the_model_tester(qtmodeltester, window_factory, sample
     qtmodeltester.check(window.list_filter)
     qtmodeltester.check(window.cost_tab.editor.model)
     qtmodeltester.check(window.indicator_tab.model)
-    window.doc.undo_stack.push  # models stay consistent across inserts too
-    window.indicator_tab.add_row()
+    window.indicator_tab.add_row()  # models stay consistent across inserts too
     window.doc.insert_row("indicators", 0, Indicator(name="x"))
     qtmodeltester.check(window.indicator_tab.model)
 
@@ -195,7 +194,7 @@ def test_steady_typing_is_saved_without_waiting_for_a_pause(qtbot, window_factor
     reader = open_database(db_path, write=False)
     saved_while_typing = []
     try:
-        for i in range(30):  # a key every 50 ms for 1.5 s
+        for _ in range(30):  # a key every 50 ms for 1.5 s
             qtbot.keyClicks(name, "a")
             qtbot.wait(50)
             saved_while_typing.append(Repository(reader).list_summaries()[0].project_name)

@@ -7,6 +7,7 @@ timer and opens the last declaration. Start-up figures: benchmarks/startup.py.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -462,8 +463,11 @@ class MainWindow(QMainWindow):
         self.save()
         ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
         decls = self.repo.load_many(ids)
+        if not decls:
+            return [], ""
         name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
-        return decls, str(Path.home() / (name or "申报表"))
+        name = re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "申报表"  # a project name is no path
+        return decls, str(Path.home() / name)
 
     def export_dialog(self) -> None:
         from desktop.qt.import_export_ui import ask_export_path, export_to
@@ -475,21 +479,21 @@ class MainWindow(QMainWindow):
         if path is not None and export_to(self, decls, path):
             self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
 
-    def dragEnterEvent(self, event) -> None:
+    @staticmethod
+    def _dropped_files(event) -> list[Path]:
+        """The local files of a drag, if every one of them can be imported."""
         from desktop.qt.import_export_ui import importable
 
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths and all(importable(p) for p in paths):
+        return paths if paths and all(importable(p) for p in paths) else []
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_files(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        from desktop.qt.import_export_ui import importable
-
-        if not self.editor_ready:
-            return
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        paths = [p for p in paths if importable(p)]
-        if paths:
+        paths = self._dropped_files(event)
+        if paths and self.editor_ready:
             event.acceptProposedAction()
             self.import_paths(paths)
 
