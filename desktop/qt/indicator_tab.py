@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
+from PySide6.QtWidgets import QComboBox, QHeaderView, QStyledItemDelegate
 
 from desktop.domain.model import Indicator
 from desktop.qt.commands import CompositeCommand, InsertRowCommand
@@ -66,8 +66,14 @@ class IndicatorEditor(RowsEditor):
         self.view.setItemDelegateForColumn(1, delegate)
         self.core_button = self._button("为每个核心类别添加一行", self.add_core_rows)
         self.buttons.insertWidget(1, self.core_button)
-        for col, width in enumerate((90, 150, 200, 90)):
-            self.view.setColumnWidth(col, width)
+        # Categories and targets are short; 三级指标 and 指标解释 share the rest.
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col, width in ((0, 72), (1, 112), (3, 72)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        for col in (2, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
 
     def new_row(self) -> Indicator:
         # A new row continues the category of the row it follows.
