@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from desktop import paths
 from desktop.domain import rules
 from desktop.domain.amounts import display_amount
 from desktop.domain.template import registry
 from desktop.io.errors import ImportFailed
+from desktop.io.output import OutputRefused, check_output, disk_message
 from desktop.store.database import DatabaseError, DatabaseLocked, open_database
 from desktop.store.repository import NotFound, Repository
+from desktop.store.write_errors import is_write_error, write_error_message
 
 
 class CommandError(Exception):
@@ -22,6 +25,14 @@ def _open(db_path: Path, write: bool):
     except DatabaseLocked as exc:
         raise CommandError(f"{exc}（导入等写入操作需要先关闭窗口）") from None
     except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _output(path: Path, kind: str, db_path: Path) -> Path:
+    """The -o target, refused before any work when writing it could destroy something."""
+    try:
+        return check_output(path, kind, paths.database_files(db_path))
+    except OutputRefused as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -62,8 +73,13 @@ def cmd_import(db_path: Path, args) -> int:
     except ImportFailed as exc:
         raise CommandError(str(exc)) from None
     with _open(db_path, write=True) as db:
-        # one transaction: all or nothing
-        saved = Repository(db).save_all(decls, keep_timestamps=keeps_timestamps(args.files))
+        # one transaction: all or nothing; a full disk rolls it back
+        try:
+            saved = Repository(db).save_all(decls, keep_timestamps=keeps_timestamps(args.files))
+        except Exception as exc:
+            if not is_write_error(exc):
+                raise
+            raise CommandError(write_error_message(exc, "导入")) from None
     for d in saved:
         print(f"{d.id}\t{d.header.project_name}")
     return 0
@@ -99,15 +115,16 @@ def cmd_print(db_path: Path, args) -> int:
 
     if not args.all and not args.ids:
         raise CommandError("请指定要打印的申报表编号，或使用 --all")
+    out = _output(args.output, "pdf", db_path)
     with _open(db_path, write=False) as db:
         repo = Repository(db)
         decls = repo.load_many(_ids(repo, args))
     if not decls:
         raise CommandError("数据库中没有申报表")
     try:
-        result = render_to_file(decls, args.output)
+        result = render_to_file(decls, out)
     except OSError as exc:
-        raise CommandError(f"无法写入 {args.output}：{exc.strerror}") from None
+        raise CommandError(disk_message(exc, out)) from None
     drafts = f"，其中 {len(result.drafts)} 份有错误，已加“草稿”标记" if result.drafts else ""
     print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{args.output}{drafts}")
     return 0
@@ -121,13 +138,16 @@ def cmd_export(db_path: Path, args) -> int:
         raise CommandError(f"不支持导出为 {suffix or '无扩展名'} 文件（可用 .json 或 .xlsx）")
     if not args.all and not args.ids:
         raise CommandError("请指定要导出的申报表编号，或使用 --all")
+    out = _output(args.output, suffix.lstrip("."), db_path)
     with _open(db_path, write=False) as db:
         repo = Repository(db)
         decls = repo.load_many(_ids(repo, args))
     try:
-        EXPORTERS[suffix](decls, args.output)
+        EXPORTERS[suffix](decls, out)
+    except OutputRefused as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
-        raise CommandError(f"无法写入 {args.output}：{exc.strerror}") from None
+        raise CommandError(disk_message(exc, out)) from None
     print(f"已导出 {len(decls)} 份申报表：{args.output}")
     return 0
 

@@ -40,3 +40,16 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir  # imported late: only needed here
 
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "jixiao.sqlite3"
+
+
+def database_files(db_path: Path) -> list[Path]:
+    """The database and every file that belongs to it: SQLite's journals, the
+    window's lock, the backups beside it. No output may ever be written over these."""
+    db_path = Path(os.path.abspath(db_path))
+    name = str(db_path)
+    files = [db_path, *(Path(name + s) for s in ("-wal", "-shm", "-journal", ".lock"))]
+    backups = db_path.parent / "backups"
+    if backups.is_dir():
+        files += [p for p in backups.iterdir() if p.is_file()]
+    files += [p for p in db_path.parent.glob(f"{db_path.stem}.*{db_path.suffix}") if p.is_file()]
+    return files

@@ -24,23 +24,20 @@ class SmallDisk:
     def _mount(self, *opts: str) -> None:
         subprocess.run(["mount", *opts], check=True, capture_output=True)
 
-    def fill(self) -> None:
-        """Take every free byte, so the next write fails with ENOSPC."""
-        with open(self._filler, "ab") as f:
-            chunk = b"\0" * 65536
-            try:
-                while True:
-                    f.write(chunk)
-                    f.flush()
-            except OSError:
-                pass
-            # the last partial chunk may leave a few bytes: take them one by one
-            try:
-                while True:
-                    f.write(b"\0")
-                    f.flush()
-            except OSError:
-                pass
+    def fill(self, leave: int = 0) -> None:
+        """Take every free byte but `leave`, so writes soon fail with ENOSPC."""
+        fd = os.open(self._filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            for size in (1 << 20, 1 << 16, 1 << 12, 1):
+                try:
+                    while True:
+                        os.write(fd, b"\0" * size)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        if leave:
+            os.truncate(self._filler, max(0, self._filler.stat().st_size - leave))
 
     def free(self) -> None:
         """Space returns (the user deleted something)."""

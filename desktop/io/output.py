@@ -46,10 +46,6 @@ def check_output(path: Path, kind: str, protected: Iterable[Path] = ()) -> Path:
     """
     title, suffixes = KINDS[kind]
     path = Path(os.path.abspath(path))
-    if path.suffix.lower() not in suffixes:
-        wanted = "、".join(suffixes)
-        raise OutputRefused(
-            f"输出文件 {path.name} 的扩展名与内容不符：{title}应保存为 {wanted} 文件。未写入任何文件。")
     for p in protected:
         if _same(path, Path(p)):
             raise OutputRefused(
@@ -73,6 +69,10 @@ def check_output(path: Path, kind: str, protected: Iterable[Path] = ()) -> Path:
             head = b""
         if head == SQLITE_MAGIC:
             raise OutputRefused(f"{path} 是一个数据库文件（或备份），不会被覆盖。请另选一个文件名。")
+    if path.suffix.lower() not in suffixes:
+        wanted = "、".join(suffixes)
+        raise OutputRefused(
+            f"输出文件 {path.name} 的扩展名与内容不符：{title} 应保存为 {wanted} 文件。未写入任何文件。")
     parent = path.parent
     if not parent.is_dir():
         raise OutputRefused(f"文件夹 {parent} 不存在，未写入任何文件。")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.amounts import display_amount, parse_amount
 from desktop.store.summaries import Summary
@@ -9,6 +10,9 @@ from desktop.store.summaries import Summary
 COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间"]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_COLUMN = 4
+UNSAVED_TEXT = "⚠ 未保存"
+UNSAVED_BRUSH = QBrush(QColor("#ffd6d6"))
 
 
 class DeclarationListModel(QAbstractTableModel):
@@ -19,6 +23,19 @@ class DeclarationListModel(QAbstractTableModel):
         # many times (painting, sorting, filtering) and a list may hold thousands.
         self._shown: list[tuple] = []
         self._sort: list[tuple] = []
+        # Declarations whose latest edits could not be written (disk full,
+        # read-only folder): id -> the reason, shown on their row until saved.
+        self.unsaved: dict[int, str] = {}
+
+    def set_unsaved(self, decl_id: int, reason: str | None) -> None:
+        if reason is None:
+            if self.unsaved.pop(decl_id, None) is None:
+                return
+        else:
+            self.unsaved[decl_id] = reason
+        row = self.row_of(decl_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def set_items(self, items: list[Summary]) -> None:
         self.beginResetModel()
@@ -69,13 +86,21 @@ class DeclarationListModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.items):
             return None
         row, col = index.row(), index.column()
+        s = self.items[row]
+        unsaved = self.unsaved.get(s.id) if self.unsaved else None
         if role == Qt.ItemDataRole.DisplayRole:
+            if unsaved is not None and col == STATUS_COLUMN:
+                return UNSAVED_TEXT
             return self._shown[row][col]
         if role == SORT_ROLE:
             return self._sort[row][col]
-        s = self.items[row]
         if role == ID_ROLE:
             return s.id
+        if unsaved is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return UNSAVED_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"最近的修改还没有保存：{unsaved}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == 5:

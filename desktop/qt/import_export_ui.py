@@ -10,7 +10,9 @@ from desktop.domain.model import Declaration
 from desktop.domain.template import registry
 from desktop.io.errors import ImportFailed
 from desktop.io.importers import READERS, import_file, keeps_timestamps
+from desktop.io.output import OutputRefused, check_output, disk_message
 from desktop.store.repository import Repository
+from desktop.store.write_errors import is_write_error, write_error_message
 
 IMPORT_FILTER = "申报表文件 (*.txt *.json *.xlsx *.docx);;文本导出 (*.txt);;交换文件 (*.json);;Excel (*.xlsx);;Word (*.docx)"
 EXPORT_FILTERS = {"交换文件 JSON (*.json)": ".json", "Excel 工作簿 (*.xlsx)": ".xlsx"}
@@ -47,7 +49,13 @@ def import_into(parent: QWidget, repo: Repository, files: list[Path]) -> list[De
     decls = read_files(parent, files)
     if not decls:
         return []
-    saved = repo.save_all(decls, keep_timestamps=keeps_timestamps(files))
+    try:
+        saved = repo.save_all(decls, keep_timestamps=keeps_timestamps(files))
+    except Exception as exc:
+        if not is_write_error(exc):
+            raise
+        QMessageBox.warning(parent, "导入失败", write_error_message(exc, "导入") + "\n\n没有导入任何申报表。")
+        return []
     lines = []
     for d in saved:
         problems = rules.check(d, registry().get(d.template_id))
@@ -73,12 +81,17 @@ def ask_export_path(parent: QWidget, suggested: str) -> Path | None:
     return path
 
 
-def export_to(parent: QWidget, decls: list[Declaration], path: Path) -> bool:
+def export_to(parent: QWidget, decls: list[Declaration], path: Path, protected: list[Path] = ()) -> bool:
+    """Export after checking the target (never the database, a device or a folder)."""
     from desktop.io.exporters import EXPORTERS
 
     try:
+        path = check_output(path, path.suffix.lower().lstrip("."), protected)
         EXPORTERS[path.suffix.lower()](decls, path)
+    except OutputRefused as exc:
+        QMessageBox.warning(parent, "不能导出", str(exc))
+        return False
     except OSError as exc:
-        QMessageBox.critical(parent, "导出失败", f"无法写入 {path}：{exc.strerror}")
+        QMessageBox.critical(parent, "导出失败", disk_message(exc, path))
         return False
     return True

@@ -23,13 +23,17 @@ from desktop.domain.problems import TABS, tab_of
 from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationListModel
 from desktop.qt.settings import AppSettings
 from desktop.store.backup import backup_to, daily_backup, inspect_backup, restore_from
+from desktop import paths
+from desktop.io.output import OutputRefused, check_output, disk_message
 from desktop.store.database import Database, DatabaseError
 from desktop.store.summaries import read_summaries
+from desktop.store.write_errors import is_write_error, reason as write_reason, write_error_message
 
 # The editor's modules pull in pydantic, SQLAlchemy and QtPdf; finish_start
 # imports them after the window has shown (see the module docstring).
 
 AUTOSAVE_MS = 600  # "every change is saved within a second"
+SAVE_RETRY_MS = 3000  # after a failed write (disk full, read-only folder), try again this often
 STYLE = """
 *[problem="error"] { border: 2px solid #d32f2f; background: #fff3f3; }
 *[problem="warning"] { border: 2px solid #e0a800; background: #fffbea; }
@@ -44,6 +48,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self._glyph_check = glyph_check
         self.editor_ready = False
+        self.save_error: str | None = None  # why the open declaration's edits are not on disk
         self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
@@ -65,6 +70,13 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu("编辑(&E)")
         self.decl_menu = self.menuBar().addMenu("申报(&D)")
         self.view_menu = self.menuBar().addMenu("视图(&V)")
+
+        # Stays in the status bar (temporary messages do not hide it) until a save succeeds.
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setObjectName("unsaved-warning")
+        self.unsaved_label.setStyleSheet("color: #b71c1c; font-weight: bold; padding: 0 6px;")
+        self.unsaved_label.hide()
+        self.statusBar().addPermanentWidget(self.unsaved_label)
 
         self.list_model.set_items(read_summaries(db))
         self._refresh_filter_choices()
@@ -94,6 +106,10 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.setInterval(SAVE_RETRY_MS)
+        self.retry_timer.timeout.connect(self.save)
         self.doc.changed.connect(self._mark_dirty)
 
         self._build_tabs()
@@ -220,6 +236,7 @@ class MainWindow(QMainWindow):
         self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
         file_menu.addSeparator()
         self.save_action = action("保存", self.save, QKeySequence.StandardKey.Save, file_menu)
+        self.save_copy_action = action("另存为文件（JSON）…", self.save_copy_dialog, None, file_menu)
         file_menu.addSeparator()
         self.import_action = action("导入…", self.import_dialog, QKeySequence("Ctrl+I"), file_menu)
         self.export_action = action("导出（JSON / Excel，可多选）…", self.export_dialog, None, file_menu)
@@ -307,7 +324,10 @@ class MainWindow(QMainWindow):
     def open_declaration(self, decl_id: int) -> None:
         from desktop.store.repository import NotFound
 
-        self.save()
+        if not self._saved_or_warn():
+            if self.doc.declaration is not None:
+                self._select_in_list(self.doc.declaration.id)  # stay on the unsaved one
+            return
         try:
             decl = self.repo.load(decl_id)
         except NotFound:
@@ -320,7 +340,8 @@ class MainWindow(QMainWindow):
         from desktop.domain.model import Declaration
         from desktop.domain.template import registry
 
-        self.save()
+        if not self._saved_or_warn():
+            return
         units = self.repo.previous_values("applicant_unit")
         budget = self.repo.previous_values("budget_unit")
         decl = Declaration(template_id=registry().default.id)
@@ -333,9 +354,8 @@ class MainWindow(QMainWindow):
         self.header_tab.widgets["header.project_name"].setFocus()
 
     def duplicate_declaration(self) -> None:
-        if self.doc.declaration is None:
+        if self.doc.declaration is None or not self._saved_or_warn():
             return
-        self.save()
         copy = self.doc.declaration.model_copy(deep=True)
         copy.id = copy.created_at = copy.updated_at = None
         copy.status = "草稿"
@@ -358,7 +378,13 @@ class MainWindow(QMainWindow):
             return
         self.autosave_timer.stop()
         for decl_id in ids:
-            self.repo.delete(decl_id)
+            try:
+                self.repo.delete(decl_id)
+            except Exception as exc:
+                if not is_write_error(exc):
+                    raise
+                QMessageBox.critical(self, "删除失败", write_error_message(exc, "删除"))
+                break
             self.list_model.remove(decl_id)
         if self.doc.declaration is not None and self.doc.declaration.id in ids:
             self.doc.load(None)
@@ -366,18 +392,85 @@ class MainWindow(QMainWindow):
                 self.open_declaration(self.list_model.items[0].id)
         self._refresh_filter_choices()
 
-    def save(self) -> None:
-        """Write the open declaration now (Ctrl+S, autosave, switching, closing)."""
+    def save(self) -> bool:
+        """Write the open declaration now (Ctrl+S, autosave, switching, closing).
+
+        False when the write failed (full disk, read-only folder): the edits
+        stay in memory, the window says so until a retry succeeds."""
         self.autosave_timer.stop()
+        self.retry_timer.stop()
         d = self.doc.declaration
         if d is None or not self._dirty:
-            return
+            return True
         errors = self.doc.error_count
-        saved = self.repo.save(d, counts=(errors, len(self.doc.problems) - errors))
+        try:
+            saved = self.repo.save(d, counts=(errors, len(self.doc.problems) - errors))
+        except Exception as exc:
+            if not is_write_error(exc):
+                raise
+            self._save_failed(d.id, write_reason(exc))
+            return False
         d.updated_at = saved.updated_at
         self._dirty = False
+        recovered = self.save_error is not None
+        self._save_succeeded(d.id)
         self.list_model.upsert(self.repo.summary(d.id))
-        self.statusBar().showMessage(f"已保存 {saved.updated_at:%H:%M:%S}", 3000)
+        note = "（之前未能保存的修改已全部保存）" if recovered else ""
+        self.statusBar().showMessage(f"已保存 {saved.updated_at:%H:%M:%S}{note}", 8000 if recovered else 3000)
+        return True
+
+    def _save_failed(self, decl_id: int, why: str) -> None:
+        self.save_error = why
+        self.unsaved_label.setText(f"⚠ 修改尚未保存：{why}。程序会自动重试；也可“文件 → 另存为文件”。")
+        self.unsaved_label.show()
+        self.list_model.set_unsaved(decl_id, why)
+        try:
+            self.db.engine.dispose()  # a connection that failed mid-write is not reused
+        except Exception:
+            pass
+        self.retry_timer.start()
+
+    def _save_succeeded(self, decl_id: int) -> None:
+        if self.save_error is None:
+            return
+        self.save_error = None
+        self.unsaved_label.hide()
+        self.list_model.set_unsaved(decl_id, None)
+
+    def _saved_or_warn(self) -> bool:
+        """Save before an action that leaves the open declaration; if that fails, say so and stop."""
+        if self.save():
+            return True
+        QMessageBox.warning(
+            self, "修改尚未保存",
+            f"当前申报表的修改还没能保存（{self.save_error}），为免丢失，暂不进行这个操作。\n\n"
+            "请腾出磁盘空间或让文件夹可写，程序会自动重试；也可以用“文件 → 另存为文件（JSON）”把它保存到别处。")
+        return False
+
+    def save_copy_dialog(self) -> bool:
+        """Save the open declaration, as it is in the window, to a JSON exchange file of the user's choice."""
+        from desktop.io.json_io import export_json
+
+        d = self.doc.declaration
+        if d is None:
+            return False
+        stem = self._file_stem([d])
+        name, _ = QFileDialog.getSaveFileName(self, "另存为文件", str(Path.home() / f"{stem}.json"),
+                                              "交换文件 JSON (*.json)")
+        if not name:
+            return False
+        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".json")
+        try:
+            path = check_output(path, "json", paths.database_files(self.db.path))
+            export_json([d], path)
+        except OutputRefused as exc:
+            QMessageBox.warning(self, "不能保存到这里", str(exc))
+            return False
+        except OSError as exc:
+            QMessageBox.critical(self, "另存失败", disk_message(exc, path))
+            return False
+        self.statusBar().showMessage(f"已另存到 {path}（可用“导入”取回）", 8000)
+        return True
 
     _dirty = False
 
@@ -399,15 +492,20 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已自动备份到 {made}", 5000)
 
     def backup_dialog(self) -> None:
-        self.save()
+        if not self._saved_or_warn():
+            return
         suggested = self.db.path.parent / f"{self.db.path.stem}-备份-{date.today():%Y%m%d}.sqlite3"
         name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)")
         if not name:
             return
         try:
-            backup_to(self.db, Path(name))
-        except (OSError, sqlite3.Error) as exc:
-            QMessageBox.critical(self, "备份失败", f"无法写入 {name}：{exc}")
+            target = check_output(Path(name), "backup", paths.database_files(self.db.path))
+            backup_to(self.db, target)
+        except OutputRefused as exc:
+            QMessageBox.warning(self, "不能备份到这里", str(exc))
+            return
+        except (OSError, sqlite3.Error, DatabaseError) as exc:
+            QMessageBox.critical(self, "备份失败", f"{write_error_message(exc, '备份')}\n（{name}）")
             return
         self.statusBar().showMessage(f"已备份到 {name}", 5000)
 
@@ -426,9 +524,8 @@ class MainWindow(QMainWindow):
             f"用备份 {Path(name).name}（{info.declarations} 份申报表）替换当前的全部数据吗？\n"
             "恢复前会先把当前数据另存一份。",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or not self._saved_or_warn():
             return
-        self.save()
         self.doc.load(None)
         try:
             safety = restore_from(self.db, Path(name))
@@ -452,22 +549,30 @@ class MainWindow(QMainWindow):
     def import_paths(self, files: list[Path]) -> None:
         from desktop.qt.import_export_ui import import_into
 
-        self.save()
+        if not self._saved_or_warn():
+            return
         saved = import_into(self, self.repo, files)
         if saved:
             self.reload_list()
             self.open_declaration(saved[0].id)
 
     def _chosen_declarations(self) -> tuple[list, str]:
-        """The selected declarations (or the open one), saved first, and a file name for them."""
+        """The selected declarations (or the open one) and a file name for them.
+
+        The open declaration is taken as the window holds it, so an export
+        carries its edits even when they could not be saved (disk full)."""
         self.save()
-        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
-        decls = self.repo.load_many(ids)
+        open_decl = self.doc.declaration
+        ids = self.selected_ids() or ([open_decl.id] if open_decl else [])
+        decls = [open_decl if open_decl is not None and i == open_decl.id else self.repo.load(i) for i in ids]
         if not decls:
             return [], ""
+        return decls, str(Path.home() / self._file_stem(decls))
+
+    @staticmethod
+    def _file_stem(decls: list) -> str:
         name = decls[0].header.project_name if len(decls) == 1 else f"{len(decls)}份申报表"
-        name = re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "申报表"  # a project name is no path
-        return decls, str(Path.home() / name)
+        return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "申报表"  # a project name is no path
 
     def export_dialog(self) -> None:
         from desktop.qt.import_export_ui import ask_export_path, export_to
@@ -476,7 +581,7 @@ class MainWindow(QMainWindow):
         if not decls:
             return
         path = ask_export_path(self, stem + ".json")
-        if path is not None and export_to(self, decls, path):
+        if path is not None and export_to(self, decls, path, paths.database_files(self.db.path)):
             self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
 
     @staticmethod
@@ -516,7 +621,7 @@ class MainWindow(QMainWindow):
         if not decls:
             return
         path = ask_pdf_path(self, stem + ".pdf")
-        if path is not None and export_pdf(self, decls, path):
+        if path is not None and export_pdf(self, decls, path, paths.database_files(self.db.path)):
             self.statusBar().showMessage(f"已导出 {path}", 5000)
 
     # -- final / draft -----------------------------------------------------------
@@ -587,6 +692,34 @@ class MainWindow(QMainWindow):
         elif path == "cost_basis":
             self.cost_tab.editor.view.setFocus()
 
+    def _resolve_unsaved_on_close(self) -> bool:
+        """The last edits are not on disk: offer to save them elsewhere. True when closing may go on."""
+        while True:
+            name = self.doc.declaration.header.project_name or "（未命名）"
+            box = QMessageBox(QMessageBox.Icon.Warning, "修改尚未保存",
+                              f"《{name}》最近的修改没能保存：{self.save_error}。\n\n"
+                              "关闭前可以把它另存为文件（JSON 交换文件，以后用“导入”取回），以免丢失。", parent=self)
+            box.setObjectName("unsaved-on-close")
+            save_as = box.addButton("另存为文件…", QMessageBox.ButtonRole.AcceptRole)
+            retry = box.addButton("重试保存", QMessageBox.ButtonRole.ActionRole)
+            discard = box.addButton("放弃修改并关闭", QMessageBox.ButtonRole.DestructiveRole)
+            cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(save_as)
+            box.setEscapeButton(cancel)
+            box.exec()
+            clicked = box.clickedButton()
+            box.deleteLater()
+            if clicked is save_as:
+                if self.save_copy_dialog():
+                    return True
+            elif clicked is retry:
+                if self.save():
+                    return True
+            elif clicked is discard:
+                return True
+            else:
+                return False
+
     def _update_enabled(self) -> None:
         has = self.doc.declaration is not None
         self.tabs.setEnabled(has)
@@ -597,7 +730,10 @@ class MainWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.finish_start()  # closing during start-up still saves settings consistently
-        self.save()
+        if not self.save() and not self._resolve_unsaved_on_close():
+            event.ignore()
+            return
+        self.retry_timer.stop()
         self.settings.geometry = self.saveGeometry()
         self.settings.state = self.saveState()
         self.settings.set_last_declaration(str(self.db.path), self.doc.declaration.id if self.doc.declaration else None)

@@ -1,6 +1,7 @@
 """Declarations in and out of the database; every write is one transaction."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -83,11 +84,14 @@ class Repository:
         return self.save_all([decl], counts=[counts] if counts else None)[0]
 
     def save_all(self, decls: list[Declaration], keep_timestamps: bool = False,
-                 counts: list[tuple[int, int]] | None = None) -> list[Declaration]:
+                 counts: list[tuple[int, int]] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Declaration]:
         """All or nothing: either every declaration is saved or none is.
 
         ``keep_timestamps`` keeps the declarations' own modification times
         (imports of exchange files, so that a round trip changes nothing).
+        ``progress(done, total)`` is called inside the transaction after each
+        declaration is written (not yet committed).
         """
         now = datetime.now().replace(microsecond=0)
         saved: list[Declaration] = []
@@ -105,6 +109,8 @@ class Repository:
                 out = decl.model_copy(deep=True)
                 out.id, out.created_at, out.updated_at = row.id, row.created_at, row.updated_at
                 saved.append(out)
+                if progress is not None:
+                    progress(i + 1, len(decls))
         return saved
 
     def delete(self, decl_id: int) -> None:

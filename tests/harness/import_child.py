@@ -1,0 +1,32 @@
+"""Child process for the crash harness: `jixiao import` as the user runs it, with
+marks on stdout so the parent can kill it inside the import's transaction.
+
+Prints "B" when the first declaration has been written inside the transaction
+(nothing committed yet), "C" once the import has committed. Everything else is
+the real command line (desktop.cli.main).
+"""
+import sys
+
+from desktop.store.repository import Repository
+
+
+def main(argv: list[str]) -> int:
+    real_save_all = Repository.save_all
+
+    def save_all(self, decls, *args, **kwargs):
+        def progress(done: int, total: int) -> None:
+            if done == 1:
+                print("B", flush=True)
+
+        saved = real_save_all(self, decls, *args, progress=progress, **kwargs)
+        print("C", flush=True)
+        return saved
+
+    Repository.save_all = save_all
+    from desktop.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
