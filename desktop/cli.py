@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
     s.add_argument("-o", "--output", type=Path, required=True, help="输出文件（.json 或 .xlsx）")
+    s = sub.add_parser("restore", help="用备份替换数据库（数据库已损坏时也可用；损坏的文件改名保留）")
+    s.add_argument("backup", type=Path, help="备份文件（如 backups/jixiao-20261110.sqlite3）")
     return p
 
 

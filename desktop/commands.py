@@ -159,3 +159,20 @@ def _glyph_check():
         return None
     return missing_glyphs
 
+
+def cmd_restore(db_path: Path, args) -> int:
+    """Put a backup in place of the database, also when the database is damaged."""
+    from desktop.store.backup import restore_database
+
+    try:
+        done = restore_database(db_path, args.backup)
+    except DatabaseLocked as exc:
+        raise CommandError(f"{exc}（恢复备份需要先关闭窗口）") from None
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"已从备份 {args.backup} 恢复 {done.declarations} 份申报表：{db_path}")
+    if done.kept_aside:
+        print(f"损坏的数据库已改名保留为 {done.kept_aside}")
+    if done.safety:
+        print(f"恢复前的数据另存在 {done.safety}")
+    return 0

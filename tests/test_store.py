@@ -141,3 +141,19 @@ def test_an_unversioned_older_file_is_backed_up_before_migrating(db_path):
     backup = sqlite3.connect(db.backup_path)
     assert backup.execute("select x from notes").fetchone() == ("keep me",)
     backup.close()
+
+
+def test_a_folder_name_with_uri_characters_is_written_and_read_in_the_right_file(tmp_path, samples):
+    # Read-only opening goes through a file: URI; '%', '#' and '?' in a folder
+    # name must not cut or change the path.
+    path = tmp_path / "申报 50%#1?" / "jixiao.sqlite3"
+    with open_database(path) as db:
+        Repository(db).save_all(samples)
+    path.chmod(0o444)
+    try:
+        with open_database(path, write=False) as db:
+            assert db.read_only
+            assert Repository(db).count() == 5
+            assert len(Repository(db).list_summaries()) == 5
+    finally:
+        path.chmod(0o644)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.qt.fonts import ui_font
 from desktop.qt.settings import APP, ORG
-from desktop.store.database import DatabaseError, DatabaseLocked, open_database
+from desktop.store.database import DatabaseDamaged, DatabaseError, DatabaseLocked, open_database
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -22,13 +22,54 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _refuse(exc: Exception, title: str = "无法打开数据库") -> None:
+    QMessageBox.critical(None, title, str(exc))
+    print(str(exc), file=sys.stderr)
+
+
+def _offer_restore(exc: DatabaseDamaged):
+    """A damaged database: restore the newest sound backup and open it, or quit. Returns the Database or None."""
+    if exc.backup is None:
+        _refuse(exc, "数据库已损坏")
+        return None
+    found = exc.backup
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, "数据库已损坏",
+        f"数据库文件 {exc.path} 已损坏，不能使用（SQLite：{exc.detail}）。文件未做任何改动。\n\n"
+        f"最新的完好备份：{found.path}（{found.label}，{found.declarations} 份申报表）。\n\n"
+        "选择“从最新备份恢复”：损坏的文件改名保留（不会删除），用这份备份替换后打开。")
+    restore = box.addButton("从最新备份恢复", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    if box.clickedButton() is not restore:
+        print(str(exc), file=sys.stderr)
+        return None
+    from desktop.store.backup import restore_database
+
+    try:
+        done = restore_database(exc.path, found.path)
+        db = open_database(exc.path, write=True)
+    except (DatabaseLocked, DatabaseError) as failed:
+        _refuse(failed, "恢复失败")
+        return None
+    text = f"已从备份 {found.path.name}（{found.label}）恢复 {done.declarations} 份申报表。"
+    if done.kept_aside:
+        text += f"\n损坏的文件已改名保留为 {done.kept_aside}。"
+    QMessageBox.information(None, "已恢复", text)
+    return db
+
+
 def run_window(db_path: Path) -> int:
     app = make_app()
     try:
         db = open_database(db_path, write=True)
+    except DatabaseDamaged as exc:
+        db = _offer_restore(exc)
+        if db is None:
+            return 2
     except (DatabaseLocked, DatabaseError) as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
-        print(str(exc), file=sys.stderr)
+        _refuse(exc)
         return 2
     from desktop.qt.main_window import MainWindow  # after the checks: refusals stay fast
 

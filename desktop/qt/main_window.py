@@ -485,8 +485,8 @@ class MainWindow(QMainWindow):
     def daily_backup(self) -> None:
         try:
             made = daily_backup(self.db)
-        except (OSError, sqlite3.Error) as exc:  # never in the user's way, but say so
-            self.statusBar().showMessage(f"自动备份失败：{exc}", 10000)
+        except (OSError, sqlite3.Error, DatabaseError) as exc:  # never in the user's way, but say so
+            self.statusBar().showMessage(f"自动备份失败：{exc}", 15000)
             return
         if made:
             self.statusBar().showMessage(f"已自动备份到 {made}", 5000)
