@@ -66,6 +66,12 @@ COST_FIELDS = tuple(CostItem.model_fields)
 INDICATOR_FIELDS = tuple(Indicator.model_fields)
 
 
+# The 申报年度 a declaration may have: what the window's year box offers. The
+# field itself stays unchecked (rows already stored must keep loading);
+# importers refuse a year outside it.
+FISCAL_YEARS = range(2000, 2101)
+
+
 class Declaration(_Model):
     id: int | None = None
     template_id: str = "shenshan-2024"

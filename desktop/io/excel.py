@@ -1,21 +1,28 @@
 """Excel (.xlsx): export in the form's layout, import of that layout and of hand-made sheets.
 
 Export: one sheet per declaration, printable on A4 in Excel and WPS, amounts
-as numbers. Import: any sheet whose cells carry the form's labels.
+in the form's format as numbers, every text as a text cell exactly as typed.
+Import: any sheet whose cells carry the form's labels; cell texts are kept
+exactly, so export then import gives back the same declaration.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from desktop.domain.amounts import parse_amount
-from desktop.domain.model import Declaration
+from desktop.domain.amounts import format_amount, parse_amount
+from desktop.domain.model import HEADER_FIELDS, TEXT_FIELDS, Declaration
 from desktop.domain.template import registry
 from desktop.io.errors import ImportFailed, unreadable
-from desktop.io.form_rows import INDICATOR_HEADER, FormReader, cell_text, label_path
+from desktop.io.form_rows import INDICATOR_HEADER, FormReader, cell_text, indicator_header_at, label_path
+from desktop.io.output import OutputRefused, write_atomically
 from desktop.io.safety import check_office_zip
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+# What an .xlsx cell cannot hold: XML 1.0 forbids these (openpyxl raises IllegalCharacterError).
+_EXCEL_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+EXCEL_MAX_CHARS = 32767  # per cell, in UTF-16 units; Excel and openpyxl cut longer text silently
+_FORMULA_START = ("=", "+", "-", "@")  # what Excel takes for a formula when the cell is typed in
 AMOUNT_FORMAT = "#,##0.00"
 WIDTHS = dict(zip("ABCDE", (14, 16, 24, 14, 44)))  # in Excel's character units
 LINE_POINTS = 15
@@ -40,7 +47,8 @@ def _fit_row(ws, row: int, cells: list[tuple[object, float]]) -> None:
 
 
 def _sheet_title(decl: Declaration, used: set[str]) -> str:
-    base = _SHEET_BAD.sub("_", decl.header.project_name.strip() or "申报表")[:28] or "申报表"
+    # Excel refuses a sheet name that starts or ends with an apostrophe.
+    base = _SHEET_BAD.sub("_", decl.header.project_name.strip() or "申报表")[:28].strip("'") or "申报表"
     title, n = base, 2
     while title in used:
         title = f"{base[:26]}({n})"
@@ -49,7 +57,59 @@ def _sheet_title(decl: Declaration, used: set[str]) -> str:
     return title
 
 
+def _cell_texts(decl: Declaration, t):
+    """(where, text) for every text the export writes into a cell, "where" in the user's words."""
+    for path in [f"header.{f}" for f in HEADER_FIELDS] + [f"texts.{f}" for f in TEXT_FIELDS]:
+        yield f"“{t.label(path)}”", decl.get(path)
+    for i, item in enumerate(decl.cost_items, 1):
+        yield f"“测算依据”第 {i} 条", item.text
+        yield f"“测算依据”第 {i} 条的金额", item.amount
+    for i, r in enumerate(decl.indicators, 1):
+        values = (r.level1, "*" + r.level2, r.name, r.target, r.explanation)  # "*": a core mark may be added
+        for head, value in zip(INDICATOR_HEADER, values):
+            yield f"指标表第 {i} 行的“{head}”", value
+
+
+def check_excel_values(decls: list[Declaration]) -> None:
+    """Refuse, before anything is written, a value an Excel cell cannot hold exactly."""
+    for n, decl in enumerate(decls, 1):
+        t = registry().get(decl.template_id)
+        for where, text in _cell_texts(decl, t):
+            bad = _EXCEL_BAD.search(text)
+            size = len(text.encode("utf-16-le", "surrogatepass")) // 2
+            if bad is None and size <= EXCEL_MAX_CHARS:
+                continue
+            name = _EXCEL_BAD.sub("", decl.header.project_name).strip()[:40] or "未命名"
+            if bad is not None:
+                code = ord(bad.group())
+                reason = f"含有 Excel 无法保存的{'控制字符' if code < 0x20 else '字符'} U+{code:04X}"
+            else:
+                reason = f"有 {size:,} 个字符，超过 Excel 单元格的上限 {EXCEL_MAX_CHARS:,} 个"
+            raise OutputRefused(f"第 {n} 份申报表《{name}》的{where}{reason}。请修改后再导出；未写入任何文件。")
+
+
+def _put(c, value) -> None:
+    """Write a value as itself: text always as a text cell, never as a formula (openpyxl
+    turns "=100%" into one), marked so that Excel keeps "=…", "+…", "-…", "@…" as text
+    when the cell is edited."""
+    c.value = value
+    if isinstance(value, str):
+        c.data_type = "s"
+        c.quotePrefix = value.startswith(_FORMULA_START)
+
+
+def _amount_number(raw: str) -> float | None:
+    """The number to write for an amount, or None to write it as text. Only the form's own
+    format ("7,695,386.60") becomes a number, so that reading it back gives the same text;
+    "53.62万" or "约 50 万" stay as typed."""
+    value = parse_amount(raw).value
+    if value is None or format_amount(value) != raw or len(value.as_tuple().digits) > 15:
+        return None  # beyond 15 significant digits Excel's number would change the cents
+    return float(value)
+
+
 def export_xlsx(decls: list[Declaration], out: Path) -> None:
+    check_excel_values(decls)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -72,7 +132,8 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
         ws.print_options.horizontalCentered = True
 
         def cell(row, col, value, align=wrap, amount=False):
-            c = ws.cell(row=row, column=col, value=value)
+            c = ws.cell(row=row, column=col)
+            _put(c, value)
             c.alignment = align
             c.border = border
             if amount:
@@ -102,9 +163,9 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
             for path, col, last in ((left, 1, 2), (right, 3, 5)):
                 cell(row, col, t.label(path), center)
                 raw = decl.get(path)
-                value = parse_amount(raw).value if path.endswith("_amount") else None
+                value = _amount_number(raw) if path.endswith("_amount") else None
                 if value is not None:
-                    cell(row, col + 1, float(value), amount=True)  # a number, exact to the cent
+                    cell(row, col + 1, value, amount=True)  # a number, exact to the cent
                     for c in range(col + 2, last + 1):
                         cell(row, c, None)
                     if last > col + 1:
@@ -127,8 +188,8 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
                 for item in decl.cost_items:
                     cell(row, 1, None)
                     merged(row, 2, 4, item.text)
-                    value = parse_amount(item.amount).value
-                    cell(row, 5, float(value) if value is not None else item.amount, amount=value is not None)
+                    value = _amount_number(item.amount)
+                    cell(row, 5, item.amount if value is None else value, amount=value is not None)
                     _fit_row(ws, row, [(item.text, WIDTHS["B"] + WIDTHS["C"] + WIDTHS["D"])])
                     row += 1
                 ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
@@ -149,9 +210,7 @@ def export_xlsx(decls: list[Declaration], out: Path) -> None:
                 cell(row, col, value, center if col in (1, 2, 4) else wrap)
             _fit_row(ws, row, list(zip(values, WIDTHS.values())))
             row += 1
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    tmp.replace(out)
+    write_atomically(out, wb.save)
 
 
 def import_xlsx(path: Path) -> list[Declaration]:
@@ -162,7 +221,7 @@ def import_xlsx(path: Path) -> list[Declaration]:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on malformed files
         raise unreadable(path.name, "Excel", exc) from None
-    reader = FormReader(path.name)
+    reader = FormReader(path.name, exact=True)
     try:
         for ws in wb.worksheets:
             _read_sheet(ws, reader)
@@ -178,17 +237,19 @@ def import_xlsx(path: Path) -> list[Declaration]:
 def _read_sheet(ws, reader: FormReader) -> None:
     reader.current = None  # a sheet starts a new form (at its title or first label)
     in_cost = False
-    for values in ws.iter_rows(values_only=True):
+    for number, values in enumerate(ws.iter_rows(values_only=True), 1):
         texts = [cell_text(v) for v in values]
-        dense = [c.strip() for c in texts if c and c.strip()]
-        if not dense:
-            continue
+        keys = [c.strip() for c in texts]
+        dense = [k for k in keys if k]
+        at = f"工作表“{ws.title}”第 {number} 行"
         # The exported layout lists cost items as rows under 测算内容 | 金额（元）.
-        if label_path(dense[0]) == "cost_basis" and dense[1:] == ["测算内容", "金额（元）"]:
+        if dense and label_path(dense[0]) == "cost_basis" and dense[1:] == ["测算内容", "金额（元）"]:
+            reader.cost_heading(at)
             in_cost = True
             continue
-        if in_cost and not texts[0].strip() and len(dense) <= 2 and "一级指标" not in dense:
-            reader.cost_item(texts[1] if len(texts) > 1 else "", texts[4] if len(texts) > 4 else "")
+        # Every row there is one item, an empty one too; column A is the merged 测算依据 label.
+        if in_cost and not (keys and keys[0]) and len(dense) <= 2 and indicator_header_at(keys) is None:
+            reader.cost_item(values[1] if len(values) > 1 else None, values[4] if len(values) > 4 else None)
             continue
         in_cost = False
-        reader.row(texts)
+        reader.row(list(values), at)

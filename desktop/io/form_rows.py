@@ -15,7 +15,7 @@ from datetime import datetime
 
 from desktop.domain.amounts import display_amount, format_amount
 from desktop.domain.cost_amount import requested_amount
-from desktop.domain.model import CostItem, Declaration, Indicator
+from desktop.domain.model import FISCAL_YEARS, CostItem, Declaration, Indicator
 from desktop.domain.template import DEFAULT_TEMPLATE_ID
 from desktop.io.errors import ImportFailed
 from desktop.io.textsplit import restore_paragraphs, split_numbered
@@ -42,6 +42,7 @@ LABELS = {
     "年度目标": "texts.annual_goals",
     "长期目标": "texts.long_term_goals",
 }
+LABEL_OF = {path: label for label, path in LABELS.items()}
 _PROJECT_TYPE_VALUE = re.compile(r"^\d+\s*\S*项目")
 _YEAR = re.compile(r"(20\d\d)年")
 
@@ -58,30 +59,32 @@ def strip_core_mark(level2: str) -> str:
 
 
 class _Form:
-    def __init__(self) -> None:
+    def __init__(self, exact: bool) -> None:
+        self.exact = exact
+        self.exported = False  # read from this app's own Excel layout: indicator rows taken as written
         self.decl = Declaration(template_id=DEFAULT_TEMPLATE_ID)
         self.cost_text = ""
         self.cost_rows: list[CostItem] = []
         self.in_indicators = False
         self.indicator_column = 0  # where 一级指标 stands (hand-made sheets may start further right)
-        self.seen: set[str] = set()
+        self.seen: dict[str, str] = {}  # field path -> where its label stood
         self.last_levels = ("", "")
 
     @property
     def empty(self) -> bool:
         return not self.seen and not self.decl.indicators
 
-    def field(self, path: str, value: str) -> None:
-        # A form labels 项目类型 as a second "一级预算单位"; its value tells.
-        if path == "header.budget_unit" and path in self.seen and _PROJECT_TYPE_VALUE.match(value):
-            path = "header.project_type"
-        self.seen.add(path)
+    def field(self, path: str, value: str, number: bool = False) -> None:
         if path == "cost_basis":
             self.cost_text = value
         elif path == "fiscal_year":
-            year = re.match(r"(20\d\d)(?:\.0+)?年?$", value.replace(",", "").strip())
-            if year:
+            year = re.match(r"(\d{4})(?:\.0+)?年?$", value.replace(",", "").strip())
+            if year and int(year.group(1)) in FISCAL_YEARS:
                 self.decl.fiscal_year = int(year.group(1))
+        elif self.exact:
+            # A spreadsheet cell holds its text exactly (line breaks, edge spaces):
+            # only a number cell in an amount field is formatted.
+            self.decl.set(path, display_amount(value) if number and path.endswith("_amount") else value)
         elif path.startswith("texts."):
             self.decl.set(path, restore_paragraphs(value))
         elif path.endswith("_amount"):
@@ -90,8 +93,17 @@ class _Form:
             self.decl.set(path, value.strip())
 
     def indicator(self, cells: list[str]) -> None:
-        cells = [c.strip() for c in (cells + [""] * 5)[:5]]
+        cells = (cells + [""] * 5)[:5]
+        if self.exported:
+            # Our own export writes every model row as it is, categories in full, "*" before core ones.
+            level1, level2, name, target, explanation = cells
+            self.decl.indicators.append(Indicator(level1=level1, level2=level2.removeprefix("*"), name=name,
+                                                  target=target, explanation=explanation))
+            return
+        if not self.exact:
+            cells = [c.strip() for c in cells]
         level1, level2, name, target, explanation = cells
+        level1, level2 = level1.strip(), level2.strip()  # template names, never typed text
         # Merged 一级/二级 cells arrive empty in all but their first row.
         level1 = level1 or self.last_levels[0]
         level2 = level2 or (self.last_levels[1] if level1 == self.last_levels[0] else "")
@@ -125,58 +137,94 @@ def _guess_year(text: str) -> int:
 
 
 class FormReader:
-    """Feed rows (lists of cell texts) in document order; collect the forms."""
+    """Feed rows (lists of cell values) in document order; collect the forms.
 
-    def __init__(self, source: str):
+    ``exact`` sources (spreadsheet cells) keep each value's text as it is;
+    the others (text exports, Word) are trimmed and their flattened
+    paragraphs restored. Labels are matched on trimmed text either way.
+    """
+
+    def __init__(self, source: str, exact: bool = False):
         self.source = source
+        self.exact = exact
         self.forms: list[_Form] = []
         self.current: _Form | None = None
 
     def title(self) -> None:
-        self.current = _Form()
+        self.current = _Form(self.exact)
         self.forms.append(self.current)
 
-    def row(self, cells: list[str]) -> None:
-        cells = [("" if c is None else str(c)).strip() for c in cells]
-        while cells and not cells[-1]:
-            cells.pop()
-        if not cells:
-            return
-        if [c for c in cells if c] == [TITLE]:
-            self.title()
+    def row(self, cells: list, at: str = "") -> None:
+        """One table row; ``at`` says where it stands ("第 5 行") for messages."""
+        texts = [cell_text(c) for c in cells]
+        keys = [t.strip() for t in texts]  # what labels, titles and blank cells are judged by
+        values = texts if self.exact else keys
+        while values and not values[-1]:
+            values.pop()
+        if not values:
             return
         form = self.current
+        if form is not None and form.exported and form.in_indicators:
+            form.indicator(values[form.indicator_column:])  # whatever its cells say, even "一级指标"
+            return
+        if [k for k in keys if k] == [TITLE]:
+            self.title()
+            return
         if form is None:
-            first = next(c for c in cells if c)
-            if label_path(first) is None and _indicator_header_at(cells) is None:
+            first = next((k for k in keys if k), "")
+            if label_path(first) is None and indicator_header_at(keys) is None:
                 return  # noise before the first form
             self.title()  # a form whose title line was lost
             form = self.current
-        header_at = _indicator_header_at(cells)
+        header_at = indicator_header_at(keys)
         if header_at is not None:
             form.in_indicators = True
             form.indicator_column = header_at
             return
         if form.in_indicators:
-            form.indicator(cells[form.indicator_column:])
+            form.indicator(values[form.indicator_column:])
             return
-        dense = [c for c in cells if c]
-        i = 0
-        while i < len(dense):
-            path = label_path(dense[i])
+        filled = [i for i, v in enumerate(values) if v]
+        j = 0
+        while j < len(filled):
+            i = filled[j]
+            path = label_path(keys[i])
             if path is None:
-                i += 1
+                j += 1
                 continue
-            has_value = i + 1 < len(dense) and label_path(dense[i + 1]) is None
-            form.field(path, dense[i + 1] if has_value else "")
-            i += 2 if has_value else 1
+            nxt = filled[j + 1] if j + 1 < len(filled) else None
+            # In an exact source the cell right after a label is its value, even one
+            # that reads like a label (a project named "项目类型").
+            has_value = nxt is not None and (label_path(keys[nxt]) is None or (self.exact and nxt == i + 1))
+            if has_value:
+                self._field(form, path, values[nxt], at, _is_number(cells[nxt]))
+            else:
+                self._field(form, path, "", at)
+            j += 2 if has_value else 1
 
-    def cost_item(self, text: str, amount: str) -> None:
-        """A cost item given as its own row (Excel layout): text and amount apart."""
+    def _field(self, form: _Form, path: str, value: str, at: str, number: bool = False) -> None:
+        # A form labels 项目类型 as a second "一级预算单位"; its value tells.
+        if path == "header.budget_unit" and path in form.seen and _PROJECT_TYPE_VALUE.match(value.strip()):
+            path = "header.project_type"
+        if path in form.seen:
+            # Taking either value silently would lose the other one.
+            where = f"（{form.seen[path]}和{at}）" if at else ""
+            raise ImportFailed(f"{self.source}：同一份申报表里“{LABEL_OF[path]}”出现了两次{where}，"
+                               "无法确定该用哪一个。请删去多余的一项后再导入。")
+        form.seen[path] = at
+        form.field(path, value, number)
+
+    def cost_heading(self, at: str = "") -> None:
+        """The row "测算依据 | 测算内容 | 金额（元）" that only this app's Excel export writes."""
         if self.current is None:
             self.title()
-        self.current.seen.add("cost_basis")
-        self.current.cost_rows.append(CostItem(text=text.strip(), amount=display_amount(amount.strip())))
+        self._field(self.current, "cost_basis", "", at)
+        self.current.exported = True
+
+    def cost_item(self, text, amount) -> None:
+        """A cost item given as its own row under that heading: text and amount apart, as written."""
+        shown = display_amount(cell_text(amount)) if _is_number(amount) else cell_text(amount)
+        self.current.cost_rows.append(CostItem(text=cell_text(text), amount=shown))
 
     def declarations(self) -> list[Declaration]:
         decls = [f.finish() for f in self.forms if not f.empty]
@@ -185,11 +233,16 @@ class FormReader:
         return decls
 
 
-def _indicator_header_at(cells: list[str]) -> int | None:
+def indicator_header_at(cells: list[str]) -> int | None:
     for i in range(len(cells) - 1):
         if (cells[i], cells[i + 1]) == INDICATOR_HEADER[:2]:
             return i
     return None
+
+
+def _is_number(value) -> bool:
+    """A number cell: its amount is formatted; text is kept as written."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def cell_text(value) -> str:

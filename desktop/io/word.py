@@ -13,15 +13,17 @@ def _cell_text(cell) -> str:
     return "\n".join(p.text for p in cell.paragraphs).strip()
 
 
-def _row_cells(row) -> list[str]:
-    """Texts of a row, a horizontally merged cell once (python-docx repeats it per grid column)."""
-    out, last = [], None
+def _row_cells(row, above: list) -> tuple[list[str], list]:
+    """Texts of a row, each merged cell once: python-docx repeats a horizontally merged cell
+    per grid column and a vertically merged one per row (``above`` holds the previous row's
+    cells); the text belongs to its first row only, or a label would seem to stand twice."""
+    out, tcs = [], []
     for cell in row.cells:
-        if cell._tc is last:
+        if tcs and cell._tc is tcs[-1]:
             continue
-        last = cell._tc
-        out.append(_cell_text(cell))
-    return out
+        tcs.append(cell._tc)
+        out.append("" if any(cell._tc is tc for tc in above) else _cell_text(cell))
+    return out, tcs
 
 
 def import_docx(path: Path) -> list[Declaration]:
@@ -36,13 +38,17 @@ def import_docx(path: Path) -> list[Declaration]:
         raise unreadable(path.name, "Word", exc) from None
     reader = FormReader(path.name)
     try:
+        tables = 0
         for block in document.iter_inner_content():
             if isinstance(block, Paragraph):
                 if block.text.strip() == TITLE:
                     reader.title()
             elif isinstance(block, Table):
-                for row in block.rows:
-                    reader.row(_row_cells(row))
+                tables += 1
+                above: list = []
+                for number, row in enumerate(block.rows, 1):
+                    cells, above = _row_cells(row, above)
+                    reader.row(cells, f"第 {tables} 个表格第 {number} 行")
     except ImportFailed:
         raise
     except Exception as exc:
