@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
     s.add_argument("-o", "--output", type=Path, required=True, help="输出文件（.json 或 .xlsx）")
+    for name, text in (("copy-forward", "复制到下一年度（新草稿，申报年度 + 1），输出 编号<TAB>项目名称"),
+                       ("finalize", "定稿（有错误时拒绝）"), ("draft", "退回草稿")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("ids", nargs="+", type=int)
     s = sub.add_parser("restore", help="用备份替换数据库（数据库已损坏时也可用；损坏的文件改名保留）")
     s.add_argument("backup", type=Path, help="备份文件（如 backups/jixiao-20261110.sqlite3）")
     return p
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop import commands
 
     try:
-        return getattr(commands, f"cmd_{args.command}")(db_path, args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(db_path, args)
     except commands.CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -7,12 +7,10 @@ from pathlib import Path
 from desktop import paths
 from desktop.domain import rules
 from desktop.domain.amounts import display_amount
-from desktop.domain.template import registry
-from desktop.io.errors import ImportFailed
-from desktop.io.output import OutputRefused, check_output, disk_message
+from desktop.services.checking import check
+from desktop.services.errors import ServiceError
 from desktop.store.database import DatabaseError, DatabaseLocked, open_database
 from desktop.store.repository import NotFound, Repository
-from desktop.store.write_errors import is_write_error, write_error_message
 
 
 class CommandError(Exception):
@@ -25,14 +23,6 @@ def _open(db_path: Path, write: bool):
     except DatabaseLocked as exc:
         raise CommandError(f"{exc}（导入等写入操作需要先关闭窗口）") from None
     except DatabaseError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def _output(path: Path, kind: str, db_path: Path) -> Path:
-    """The -o target, refused before any work when writing it could destroy something."""
-    try:
-        return check_output(path, kind, paths.database_files(db_path))
-    except OutputRefused as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -66,21 +56,11 @@ def cmd_list(db_path: Path, args) -> int:
 
 
 def cmd_import(db_path: Path, args) -> int:
-    from desktop.io.importers import import_files, keeps_timestamps
+    from desktop.services.importing import import_files
 
-    try:
-        decls = import_files(args.files)
-    except ImportFailed as exc:
-        raise CommandError(str(exc)) from None
     with _open(db_path, write=True) as db:
-        # one transaction: all or nothing; a full disk rolls it back
-        try:
-            saved = Repository(db).save_all(decls, keep_timestamps=keeps_timestamps(args.files))
-        except Exception as exc:
-            if not is_write_error(exc):
-                raise
-            raise CommandError(write_error_message(exc, "导入")) from None
-    for d in saved:
+        done = _run(lambda: import_files(Repository(db), args.files))
+    for d in done.declarations:
         print(f"{d.id}\t{d.header.project_name}")
     return 0
 
@@ -92,11 +72,10 @@ def cmd_validate(db_path: Path, args) -> int:
             decls = repo.load_many(_ids(repo, args))
         except NotFound as exc:
             raise CommandError(f"没有编号为 {exc} 的申报表") from None
-    glyphs = _glyph_check()
     any_error = False
     report = []
     for d in decls:
-        problems = rules.check(d, registry().get(d.template_id), glyphs)
+        problems = check(d)
         any_error |= rules.has_errors(problems)
         report.append((d, problems))
     if args.json:
@@ -110,54 +89,81 @@ def cmd_validate(db_path: Path, args) -> int:
     return 1 if any_error else 0
 
 
-def cmd_print(db_path: Path, args) -> int:
-    from desktop.printing.render import render_to_file
-
+def _chosen(db_path: Path, args, what: str) -> list:
     if not args.all and not args.ids:
-        raise CommandError("请指定要打印的申报表编号，或使用 --all")
-    out = _output(args.output, "pdf", db_path)
+        raise CommandError(f"请指定要{what}的申报表编号，或使用 --all")
     with _open(db_path, write=False) as db:
         repo = Repository(db)
         decls = repo.load_many(_ids(repo, args))
     if not decls:
         raise CommandError("数据库中没有申报表")
-    try:
-        result = render_to_file(decls, out)
-    except OSError as exc:
-        raise CommandError(disk_message(exc, out)) from None
+    return decls
+
+
+def cmd_print(db_path: Path, args) -> int:
+    from desktop.services.outputs import checked_target, print_pdf
+
+    protected = paths.database_files(db_path)
+    out = _run(lambda: checked_target(args.output, "pdf", protected))  # refused before any work
+    decls = _chosen(db_path, args, "打印")
+    result = _run(lambda: print_pdf(decls, out, protected))
     drafts = f"，其中 {len(result.drafts)} 份有错误，已加“草稿”标记" if result.drafts else ""
-    print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{args.output}{drafts}")
+    print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{out}{drafts}")
     return 0
 
 
 def cmd_export(db_path: Path, args) -> int:
-    from desktop.io.exporters import EXPORTERS
+    from desktop.services.outputs import EXPORT_KINDS, checked_target, export
 
+    protected = paths.database_files(db_path)
     suffix = args.output.suffix.lower()
-    if suffix not in EXPORTERS:
+    if suffix not in EXPORT_KINDS:
         raise CommandError(f"不支持导出为 {suffix or '无扩展名'} 文件（可用 .json 或 .xlsx）")
-    if not args.all and not args.ids:
-        raise CommandError("请指定要导出的申报表编号，或使用 --all")
-    out = _output(args.output, suffix.lstrip("."), db_path)
-    with _open(db_path, write=False) as db:
-        repo = Repository(db)
-        decls = repo.load_many(_ids(repo, args))
-    try:
-        EXPORTERS[suffix](decls, out)
-    except OutputRefused as exc:
-        raise CommandError(str(exc)) from None
-    except OSError as exc:
-        raise CommandError(disk_message(exc, out)) from None
-    print(f"已导出 {len(decls)} 份申报表：{args.output}")
+    _run(lambda: checked_target(args.output, EXPORT_KINDS[suffix], protected))
+    decls = _chosen(db_path, args, "导出")
+    out = _run(lambda: export(decls, args.output, protected))
+    print(f"已导出 {len(decls)} 份申报表：{out}")
     return 0
 
 
-def _glyph_check():
+def _each_saved(db_path: Path, args, action) -> int:
+    """Run a service on each named declaration; one transaction each, names printed as done."""
+    with _open(db_path, write=True) as db:
+        repo = Repository(db)
+        try:
+            decls = repo.load_many(_ids(repo, args))
+        except NotFound as exc:
+            raise CommandError(f"没有编号为 {exc} 的申报表") from None
+        for d in decls:
+            made = _run(lambda d=d: action(repo, d))
+            print(f"{made.id}\t{made.header.project_name}")
+    return 0
+
+
+def cmd_copy_forward(db_path: Path, args) -> int:
+    from desktop.services.declarations import copy_forward
+
+    return _each_saved(db_path, args, copy_forward)
+
+
+def cmd_finalize(db_path: Path, args) -> int:
+    from desktop.services.declarations import FINAL, set_status
+
+    return _each_saved(db_path, args, lambda repo, d: set_status(repo, d, FINAL))
+
+
+def cmd_draft(db_path: Path, args) -> int:
+    from desktop.services.declarations import DRAFT, set_status
+
+    return _each_saved(db_path, args, lambda repo, d: set_status(repo, d, DRAFT))
+
+
+def _run(action):
+    """Call a service; its refusal becomes exit 2 with the message."""
     try:
-        from desktop.printing.fonts import missing_glyphs
-    except ImportError:  # printing not available
-        return None
-    return missing_glyphs
+        return action()
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def cmd_restore(db_path: Path, args) -> int:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from conftest import close_window
 from desktop.qt.declaration_list import STATUS_COLUMN, UNSAVED_TEXT
-from desktop.qt.main_window import SAVE_RETRY_MS
+from desktop.qt.session import SAVE_RETRY_MS
 from desktop.store.database import open_database
 from desktop.store.repository import Repository
 from disk import small_disk  # noqa: F401  (fixture)

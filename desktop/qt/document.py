@@ -1,20 +1,21 @@
 """The open declaration as a Qt object: one place that changes it and says so.
 
 Widgets and item models never own form data; they read it from here and
-change it through undo commands (``qt_commands``), which call the mutators
+change it through undo commands (``desktop.qt.commands``), which call the mutators
 below. Every change re-runs the rules, so marks and counts follow each key.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop.domain import rules
 from desktop.domain.model import CostItem, Declaration, Indicator
 from desktop.domain.problems import Problem
 from desktop.domain.template import Template, registry
+from desktop.services.checking import check
 
 ROW_TYPES = {"cost_items": CostItem, "indicators": Indicator}
 
@@ -31,29 +32,25 @@ class DeclarationDocument(QObject):
     changed = Signal()  # any edit (for autosave)
     problemsChanged = Signal()
 
-    def __init__(self, parent: QObject | None = None, glyph_check=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.declaration: Declaration | None = None
         self.problems: list[Problem] = []
         self.problems_by_field: dict[str, list[Problem]] = {}
-        self.glyph_check = glyph_check
-        # Asked before the first edit of a final (定稿) declaration; returns
-        # True to go on (the declaration goes back to 草稿). Set by the window.
-        self.confirm_edit_final = lambda: True
+        # Set by the editing controller: sees every edit before it runs and
+        # returns the command to push (possibly wrapped), or None to decline
+        # it. Rules such as "editing a final form returns it to draft" live
+        # there, so the document knows no commands.
+        self.edit_policy: Callable[[QUndoCommand], QUndoCommand | None] = lambda command: command
 
-    def push(self, command) -> bool:
-        """Run an edit through the undo stack; False when the user declined it."""
+    def push(self, command: QUndoCommand) -> bool:
+        """Run an edit through the undo stack; False when it was declined."""
         if self.declaration is None:
             return False
-        if self.declaration.status == "定稿":
-            if not self.confirm_edit_final():
-                return False
-            from desktop.qt.commands import CompositeCommand, SetFieldCommand
-
-            back_to_draft = SetFieldCommand(self, "status", "草稿", "退回草稿", merge=False)
-            self.undo_stack.push(CompositeCommand(command.text(), [back_to_draft, command]))
-            return True
+        command = self.edit_policy(command)
+        if command is None:
+            return False
         self.undo_stack.push(command)
         return True
 
@@ -114,7 +111,7 @@ class DeclarationDocument(QObject):
         if self.declaration is None:
             self.problems = []
         else:
-            self.problems = rules.check(self.declaration, self.template, self.glyph_check)
+            self.problems = check(self.declaration)
         by_field: dict[str, list[Problem]] = defaultdict(list)
         for p in self.problems:
             by_field[p.field].append(p)

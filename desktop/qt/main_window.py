@@ -4,6 +4,11 @@ The window starts in two steps. The constructor builds the list from a
 standard-library read and the window can show at once; ``finish_start`` then
 loads the editor (pydantic models, SQLAlchemy, the rules) from a zero-delay
 timer and opens the last declaration. Start-up figures: benchmarks/startup.py.
+
+What happens lives elsewhere: the editing session (open, save, autosave,
+retry) in ``session``, the tabs in ``editor_tabs``, the actions as data in
+``actions``, every change of data in ``desktop.services``. This class wires
+them together and shows the outcome.
 """
 from __future__ import annotations
 
@@ -13,27 +18,25 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
-    QMessageBox, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from desktop.domain.problems import TABS, tab_of
+from desktop import paths
+from desktop.io.output import OutputRefused, check_output
 from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationListModel
+from desktop.qt.editor_tabs import EditorTabs
 from desktop.qt.settings import AppSettings
 from desktop.store.backup import backup_to, daily_backup, inspect_backup, restore_from
-from desktop import paths
-from desktop.io.output import OutputRefused, check_output, disk_message
 from desktop.store.database import Database, DatabaseError
 from desktop.store.summaries import read_summaries
-from desktop.store.write_errors import is_write_error, reason as write_reason, write_error_message
+from desktop.store.write_errors import is_write_error, write_error_message
 
 # The editor's modules pull in pydantic, SQLAlchemy and QtPdf; finish_start
 # imports them after the window has shown (see the module docstring).
 
-AUTOSAVE_MS = 600  # "every change is saved within a second"
-SAVE_RETRY_MS = 3000  # after a failed write (disk full, read-only folder), try again this often
 STYLE = """
 *[problem="error"] { border: 2px solid #d32f2f; background: #fff3f3; }
 *[problem="warning"] { border: 2px solid #e0a800; background: #fffbea; }
@@ -42,23 +45,17 @@ QLabel#cost-total[problem="warning"], QLabel#cost-total[problem="error"] { paddi
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: AppSettings | None = None, glyph_check=None):
+    def __init__(self, db: Database, settings: AppSettings | None = None):
         super().__init__()
         self.db = db
         self.settings = settings or AppSettings()
-        self._glyph_check = glyph_check
         self.editor_ready = False
-        self.save_error: str | None = None  # why the open declaration's edits are not on disk
         self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
 
         self._build_list()
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("editor-tabs")
-        loading = QLabel("正在载入编辑器…")
-        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.tabs.addTab(loading, TABS[0])
+        self.tabs = EditorTabs()
         splitter = QSplitter(self)
         splitter.setObjectName("main-splitter")
         splitter.addWidget(self.list_panel)
@@ -66,11 +63,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([560, 940])
         self.setCentralWidget(splitter)
-        self.file_menu = self.menuBar().addMenu("文件(&F)")
-        self.edit_menu = self.menuBar().addMenu("编辑(&E)")
-        self.decl_menu = self.menuBar().addMenu("申报(&D)")
-        self.view_menu = self.menuBar().addMenu("视图(&V)")
-
+        self.menus = {"file": self.menuBar().addMenu("文件(&F)"), "edit": self.menuBar().addMenu("编辑(&E)"),
+                      "decl": self.menuBar().addMenu("申报(&D)"), "view": self.menuBar().addMenu("视图(&V)")}
         # Stays in the status bar (temporary messages do not hide it) until a save succeeds.
         self.unsaved_label = QLabel()
         self.unsaved_label.setObjectName("unsaved-warning")
@@ -92,34 +86,35 @@ class MainWindow(QMainWindow):
         """Second step of start-up: the editor, the problems panel, the menus, the last declaration."""
         if self.editor_ready:
             return
+        from desktop.qt.actions import build_actions
         from desktop.qt.document import DeclarationDocument
         from desktop.qt.problems_panel import ProblemsPanel
+        from desktop.qt.session import EditingSession
         from desktop.store.repository import Repository
 
         self.repo = Repository(self.db)
-        glyph_check = self._glyph_check
-        if glyph_check is None:
-            from desktop.printing.fonts import missing_glyphs as glyph_check
-        self.doc = DeclarationDocument(self, glyph_check=glyph_check)
-        self.doc.confirm_edit_final = self._confirm_edit_final
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.save)
-        self.retry_timer = QTimer(self)
-        self.retry_timer.setSingleShot(True)
-        self.retry_timer.setInterval(SAVE_RETRY_MS)
-        self.retry_timer.timeout.connect(self.save)
-        self.doc.changed.connect(self._mark_dirty)
+        self.doc = DeclarationDocument(self)
+        self.session = EditingSession(self.repo, self.doc, self)
+        self.session.confirm_edit_final = self._confirm_edit_final
+        self.session.saved.connect(self._saved)
+        self.session.saveFailed.connect(self._save_failed)
+        self.session.saveRecovered.connect(self._save_recovered)
 
-        self._build_tabs()
+        self.tabs.build(self.doc)
+        for name in ("header_tab", "policy_tab", "cost_tab", "goals_tab", "indicator_tab", "preview_tab"):
+            setattr(self, name, getattr(self.tabs, name))
+        self.field_widgets = self.tabs.field_widgets
+        self.preview_tab.print_button.clicked.connect(self.print_current)
+        self.preview_tab.export_button.clicked.connect(self.export_selected_pdf)
         self.problems = ProblemsPanel(self.doc, self)
         self.problems.problemActivated.connect(self.focus_field)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems)
         self.problems.show()  # added after the window showed: not shown by itself
-        self._build_actions()
-        self.doc.problemsChanged.connect(self._update_tab_titles)
+        self.actions_by_id = build_actions(self, self.menus)
+        self._build_undo_actions()
+        self.menus["view"].addAction(self.problems.toggleViewAction())
         self.doc.reset.connect(self._update_enabled)
+        self.doc.fieldChanged.connect(lambda path: path == "status" and self._update_enabled())
         if self.settings.state:
             self.restoreState(self.settings.state)
         self.editor_ready = True
@@ -193,78 +188,18 @@ class MainWindow(QMainWindow):
         layout.addLayout(buttons)
         self.list_panel = panel
 
-    def _build_tabs(self) -> None:
-        from desktop.qt.cost_tab import CostTab
-        from desktop.qt.header_tab import HeaderTab
-        from desktop.qt.indicator_tab import IndicatorEditor
-        from desktop.qt.printing_ui import PreviewTab
-        from desktop.qt.text_tab import TextTab
-
-        self.tabs.setUpdatesEnabled(False)
-        self.tabs.removeTab(0)  # the "loading" page
-        self.header_tab = HeaderTab(self.doc)
-        self.policy_tab = TextTab(self.doc, [("texts.policy_basis", "列出政策文件名称、文号及年度主要工作")])
-        self.cost_tab = CostTab(self.doc)
-        self.goals_tab = TextTab(self.doc, [
-            ("texts.annual_goals", "本年度要达到的目标，可分条填写"),
-            ("texts.long_term_goals", "实施期限超过 1 年的项目必须填写"),
-        ])
-        self.indicator_tab = IndicatorEditor(self.doc)
-        for widget, title in zip((self.header_tab, self.policy_tab, self.cost_tab, self.goals_tab, self.indicator_tab), TABS):
-            self.tabs.addTab(widget, title)
-        self.preview_tab = PreviewTab(self.doc)
-        self.preview_tab.print_button.clicked.connect(self.print_current)
-        self.preview_tab.export_button.clicked.connect(self.export_selected_pdf)
-        self.tabs.addTab(self.preview_tab, "打印预览")
-        self.tabs.setUpdatesEnabled(True)
-        self.field_widgets = {**self.header_tab.widgets, **self.policy_tab.widgets, **self.goals_tab.widgets}
-
-    def _build_actions(self) -> None:
-        def action(text, slot, shortcut=None, menu=None):
-            a = QAction(text, self)
-            if shortcut:
-                a.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
-            a.triggered.connect(slot)
-            if menu is not None:
-                menu.addAction(a)
-            self.addAction(a)
-            return a
-
-        file_menu = self.file_menu
-        self.new_action = action("新建申报表", self.new_declaration, QKeySequence.StandardKey.New, file_menu)
-        self.copy_action = action("复制申报表", self.duplicate_declaration, None, file_menu)
-        self.delete_action = action("删除申报表…", self.delete_declaration, None, file_menu)
-        file_menu.addSeparator()
-        self.save_action = action("保存", self.save, QKeySequence.StandardKey.Save, file_menu)
-        self.save_copy_action = action("另存为文件（JSON）…", self.save_copy_dialog, None, file_menu)
-        file_menu.addSeparator()
-        self.import_action = action("导入…", self.import_dialog, QKeySequence("Ctrl+I"), file_menu)
-        self.export_action = action("导出（JSON / Excel，可多选）…", self.export_dialog, None, file_menu)
-        file_menu.addSeparator()
-        self.print_action = action("打印…", self.print_current, QKeySequence.StandardKey.Print, file_menu)
-        self.preview_action = action("打印预览", lambda: self.tabs.setCurrentWidget(self.preview_tab), None, file_menu)
-        self.export_pdf_action = action("导出 PDF（可多选）…", self.export_selected_pdf, None, file_menu)
-        file_menu.addSeparator()
-        self.backup_action = action("备份数据库…", self.backup_dialog, None, file_menu)
-        self.restore_action = action("从备份恢复…", self.restore_dialog, None, file_menu)
-        file_menu.addSeparator()
-        action("退出", self.close, QKeySequence.StandardKey.Quit, file_menu)
-
-        edit_menu = self.edit_menu
+    def _build_undo_actions(self) -> None:
+        edit_menu = self.menus["edit"]
         self.undo_action = self.doc.undo_stack.createUndoAction(self, "撤销")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.doc.undo_stack.createRedoAction(self, "重做")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-
-        self.final_action = action("定稿", self.mark_final, None, self.decl_menu)
-        self.draft_action = action("退回草稿", self.mark_draft, None, self.decl_menu)
-        self.view_menu.addAction(self.problems.toggleViewAction())
+        for a in (self.undo_action, self.redo_action):
+            edit_menu.addAction(a)
+            self.addAction(a)
 
     # -- list ------------------------------------------------------------------
+
     def reload_list(self) -> None:
         self.list_model.set_items(read_summaries(self.db))
         self._refresh_filter_choices()
@@ -321,48 +256,74 @@ class MainWindow(QMainWindow):
             self.list_view.scrollTo(proxy_index)
 
     # -- declarations ----------------------------------------------------------
-    def open_declaration(self, decl_id: int) -> None:
-        from desktop.store.repository import NotFound
+    @property
+    def save_error(self) -> str | None:
+        return self.session.save_error
 
-        if not self._saved_or_warn():
+    @property
+    def autosave_timer(self):
+        return self.session.autosave_timer
+
+    @property
+    def _dirty(self) -> bool:
+        return self.session.dirty
+
+    def _saved_or_warn(self) -> bool:
+        """Save before an action that leaves the open declaration; if that fails, say so and stop."""
+        if self.session.save():
+            return True
+        self._warn_unsaved()
+        return False
+
+    def _warn_unsaved(self) -> None:
+        QMessageBox.warning(
+            self, "修改尚未保存",
+            f"当前申报表的修改还没能保存（{self.save_error}），为免丢失，暂不进行这个操作。\n\n"
+            "请腾出磁盘空间或让文件夹可写，程序会自动重试；也可以用“文件 → 另存为文件（JSON）”把它保存到别处。")
+
+    def open_declaration(self, decl_id: int) -> None:
+        from desktop.qt.session import UnsavedEdits
+
+        try:
+            opened = self.session.open(decl_id)
+        except UnsavedEdits:
+            self._warn_unsaved()
             if self.doc.declaration is not None:
                 self._select_in_list(self.doc.declaration.id)  # stay on the unsaved one
             return
+        if opened:
+            self.settings.set_last_declaration(str(self.db.path), decl_id)
+            self._select_in_list(decl_id)
+
+    def _made(self, make) -> None:
+        """Run a session action that makes a declaration, then show it in the list and open it."""
+        from desktop.qt.session import UnsavedEdits
+        from desktop.services.errors import ServiceError
+
         try:
-            decl = self.repo.load(decl_id)
-        except NotFound:
+            made = make()
+        except UnsavedEdits:
+            self._warn_unsaved()
             return
-        self.doc.load(decl)
-        self.settings.set_last_declaration(str(self.db.path), decl_id)
-        self._select_in_list(decl_id)
+        except ServiceError as exc:
+            QMessageBox.critical(self, "操作失败", str(exc))
+            return
+        if made is None:
+            return
+        self.list_model.upsert(self.repo.summary(made.id))
+        self._refresh_filter_choices()
+        self.open_declaration(made.id)
 
     def new_declaration(self) -> None:
-        from desktop.domain.model import Declaration
-        from desktop.domain.template import registry
-
-        if not self._saved_or_warn():
-            return
-        units = self.repo.previous_values("applicant_unit")
-        budget = self.repo.previous_values("budget_unit")
-        decl = Declaration(template_id=registry().default.id)
-        decl.header.applicant_unit = units[0] if units else ""
-        decl.header.budget_unit = budget[0] if budget else ""
-        saved = self.repo.save(decl)
-        self.list_model.upsert(self.repo.summary(saved.id))
-        self.open_declaration(saved.id)
+        self._made(self.session.create)
         self.tabs.setCurrentIndex(0)
         self.header_tab.widgets["header.project_name"].setFocus()
 
     def duplicate_declaration(self) -> None:
-        if self.doc.declaration is None or not self._saved_or_warn():
-            return
-        copy = self.doc.declaration.model_copy(deep=True)
-        copy.id = copy.created_at = copy.updated_at = None
-        copy.status = "草稿"
-        copy.header.project_name = f"{copy.header.project_name}（副本）"
-        saved = self.repo.save(copy)
-        self.list_model.upsert(self.repo.summary(saved.id))
-        self.open_declaration(saved.id)
+        self._made(self.session.duplicate)
+
+    def copy_forward_declaration(self) -> None:
+        self._made(self.session.copy_forward)
 
     def delete_declaration(self) -> None:
         ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
@@ -376,7 +337,7 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.autosave_timer.stop()
+        self.session.stop()
         for decl_id in ids:
             try:
                 self.repo.delete(decl_id)
@@ -393,63 +354,27 @@ class MainWindow(QMainWindow):
         self._refresh_filter_choices()
 
     def save(self) -> bool:
-        """Write the open declaration now (Ctrl+S, autosave, switching, closing).
+        """Write the open declaration now (Ctrl+S, autosave, switching, closing); False if the write failed."""
+        return self.session.save()
 
-        False when the write failed (full disk, read-only folder): the edits
-        stay in memory, the window says so until a retry succeeds."""
-        self.autosave_timer.stop()
-        self.retry_timer.stop()
-        d = self.doc.declaration
-        if d is None or not self._dirty:
-            return True
-        errors = self.doc.error_count
-        try:
-            saved = self.repo.save(d, counts=(errors, len(self.doc.problems) - errors))
-        except Exception as exc:
-            if not is_write_error(exc):
-                raise
-            self._save_failed(d.id, write_reason(exc))
-            return False
-        d.updated_at = saved.updated_at
-        self._dirty = False
-        recovered = self.save_error is not None
-        self._save_succeeded(d.id)
-        self.list_model.upsert(self.repo.summary(d.id))
-        note = "（之前未能保存的修改已全部保存）" if recovered else ""
-        self.statusBar().showMessage(f"已保存 {saved.updated_at:%H:%M:%S}{note}", 8000 if recovered else 3000)
-        return True
+    def _saved(self, saved) -> None:
+        self.list_model.upsert(self.repo.summary(saved.id))
+        self.statusBar().showMessage(f"已保存 {saved.updated_at:%H:%M:%S}", 3000)
 
     def _save_failed(self, decl_id: int, why: str) -> None:
-        self.save_error = why
         self.unsaved_label.setText(f"⚠ 修改尚未保存：{why}。程序会自动重试；也可“文件 → 另存为文件”。")
         self.unsaved_label.show()
         self.list_model.set_unsaved(decl_id, why)
-        try:
-            self.db.engine.dispose()  # a connection that failed mid-write is not reused
-        except Exception:
-            pass
-        self.retry_timer.start()
 
-    def _save_succeeded(self, decl_id: int) -> None:
-        if self.save_error is None:
-            return
-        self.save_error = None
+    def _save_recovered(self, decl_id: int) -> None:
         self.unsaved_label.hide()
         self.list_model.set_unsaved(decl_id, None)
-
-    def _saved_or_warn(self) -> bool:
-        """Save before an action that leaves the open declaration; if that fails, say so and stop."""
-        if self.save():
-            return True
-        QMessageBox.warning(
-            self, "修改尚未保存",
-            f"当前申报表的修改还没能保存（{self.save_error}），为免丢失，暂不进行这个操作。\n\n"
-            "请腾出磁盘空间或让文件夹可写，程序会自动重试；也可以用“文件 → 另存为文件（JSON）”把它保存到别处。")
-        return False
+        self.statusBar().showMessage("之前未能保存的修改已全部保存", 8000)
 
     def save_copy_dialog(self) -> bool:
         """Save the open declaration, as it is in the window, to a JSON exchange file of the user's choice."""
-        from desktop.io.json_io import export_json
+        from desktop.services.errors import ServiceError
+        from desktop.services.outputs import export
 
         d = self.doc.declaration
         if d is None:
@@ -461,25 +386,12 @@ class MainWindow(QMainWindow):
             return False
         path = Path(name) if Path(name).suffix else Path(name).with_suffix(".json")
         try:
-            path = check_output(path, "json", paths.database_files(self.db.path))
-            export_json([d], path)
-        except OutputRefused as exc:
+            path = export([d], path, paths.database_files(self.db.path))
+        except ServiceError as exc:
             QMessageBox.warning(self, "不能保存到这里", str(exc))
-            return False
-        except OSError as exc:
-            QMessageBox.critical(self, "另存失败", disk_message(exc, path))
             return False
         self.statusBar().showMessage(f"已另存到 {path}（可用“导入”取回）", 8000)
         return True
-
-    _dirty = False
-
-    def _mark_dirty(self) -> None:
-        self._dirty = True
-        # Not restarted by later changes: steady typing is saved every
-        # AUTOSAVE_MS instead of waiting for a pause that may never come.
-        if not self.autosave_timer.isActive():
-            self.autosave_timer.start()
 
     # -- backups ------------------------------------------------------------------------
     def daily_backup(self) -> None:
@@ -626,10 +538,13 @@ class MainWindow(QMainWindow):
 
     # -- final / draft -----------------------------------------------------------
     def mark_final(self) -> None:
+        from desktop.services.checking import finalize_blockers
+        from desktop.services.declarations import FINAL
+
         d = self.doc.declaration
-        if d is None or d.status == "定稿":
+        if d is None or d.status == FINAL:
             return
-        errors = [p for p in self.doc.problems if p.is_error]
+        errors = finalize_blockers(self.doc.problems)
         if errors:
             QMessageBox.warning(self, "不能定稿", f"还有 {len(errors)} 个错误，改正后才能定稿：\n\n"
                                 + "\n".join(p.message for p in errors[:8]))
@@ -642,19 +557,12 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        from desktop.qt.commands import SetFieldCommand
-
-        self.doc.undo_stack.push(SetFieldCommand(self.doc, "status", "定稿", "定稿", merge=False))
-        self.save()
+        self.session.set_status(FINAL)
 
     def mark_draft(self) -> None:
-        d = self.doc.declaration
-        if d is None or d.status != "定稿":
-            return
-        from desktop.qt.commands import SetFieldCommand
+        from desktop.services.declarations import DRAFT
 
-        self.doc.undo_stack.push(SetFieldCommand(self.doc, "status", "草稿", "退回草稿", merge=False))
-        self.save()
+        self.session.set_status(DRAFT)
 
     def _confirm_edit_final(self) -> bool:
         answer = QMessageBox.question(
@@ -662,35 +570,12 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    # -- problems -----------------------------------------------------------------
-    def _update_tab_titles(self) -> None:
-        counts = [[0, 0] for _ in TABS]
-        for p in self.doc.problems:
-            counts[p.tab][0 if p.is_error else 1] += 1
-        for i, title in enumerate(TABS):
-            e, w = counts[i]
-            parts = ([f"{e}错"] if e else []) + ([f"{w}警"] if w else [])
-            text = f"{title}（{' '.join(parts)}）" if parts else title
-            if self.tabs.tabText(i) != text:
-                self.tabs.setTabText(i, text)
-
     def focus_field(self, path: str) -> None:
         """Show the tab of a field and put the cursor in it (or in its table cell)."""
-        self.tabs.setCurrentIndex(tab_of(path))
-        if path in self.field_widgets:
-            self.field_widgets[path].setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        for editor in (self.cost_tab.editor, self.indicator_tab):
-            if path.startswith(editor.kind + "["):
-                row = int(path[len(editor.kind) + 1:path.index("]")])
-                field = path.rsplit(".", 1)[1]
-                col = next((i for i, (f, _t) in enumerate(editor.model.columns) if f == field), 0)
-                editor.select(row, col)
-                return
-        if path == "indicators":
-            self.indicator_tab.view.setFocus()
-        elif path == "cost_basis":
-            self.cost_tab.editor.view.setFocus()
+        self.tabs.focus_field(path)
+
+    def show_preview(self) -> None:
+        self.tabs.setCurrentWidget(self.preview_tab)
 
     def _resolve_unsaved_on_close(self) -> bool:
         """The last edits are not on disk: offer to save them elsewhere. True when closing may go on."""
@@ -721,11 +606,10 @@ class MainWindow(QMainWindow):
                 return False
 
     def _update_enabled(self) -> None:
-        has = self.doc.declaration is not None
-        self.tabs.setEnabled(has)
-        for a in (self.copy_action, self.delete_action, self.save_action, self.final_action, self.draft_action,
-                  self.print_action, self.preview_action):
-            a.setEnabled(has)
+        from desktop.qt.actions import update_enabled
+
+        self.tabs.setEnabled(self.doc.declaration is not None)
+        update_enabled(self, self.actions_by_id)
 
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -733,7 +617,7 @@ class MainWindow(QMainWindow):
         if not self.save() and not self._resolve_unsaved_on_close():
             event.ignore()
             return
-        self.retry_timer.stop()
+        self.session.stop()
         self.settings.geometry = self.saveGeometry()
         self.settings.state = self.saveState()
         self.settings.set_last_declaration(str(self.db.path), self.doc.declaration.id if self.doc.declaration else None)

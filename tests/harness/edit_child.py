@@ -31,18 +31,9 @@ def main(db_path: str, settings_dir: str) -> None:
     start = int(window.doc.declaration.header.project_name.split()[-1]) if window.doc.declaration.header.project_name.startswith("编辑") else 0
     state = {"n": start}
 
-    original_save = window.save
-
-    def save() -> None:
-        n = state["n"]
-        dirty = window._dirty
-        original_save()
-        if dirty:
-            print(f"S {n} {time.time():.4f}", flush=True)
-
-    window.save = save
-    window.autosave_timer.timeout.disconnect()
-    window.autosave_timer.timeout.connect(save)
+    # `saved` is emitted right after the write has committed, in the same
+    # thread as the edits: n is the state that went to disk.
+    window.session.saved.connect(lambda _d: print(f"S {state['n']} {time.time():.4f}", flush=True))
 
     def edit() -> None:
         state["n"] += 1

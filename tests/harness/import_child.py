@@ -13,12 +13,14 @@ from desktop.store.repository import Repository
 def main(argv: list[str]) -> int:
     real_save_all = Repository.save_all
 
-    def save_all(self, decls, *args, **kwargs):
-        def progress(done: int, total: int) -> None:
+    def save_all(self, decls, *args, progress=None, **kwargs):
+        def marked(done: int, total: int) -> None:
             if done == 1:
                 print("B", flush=True)
+            if progress is not None:
+                progress(done, total)
 
-        saved = real_save_all(self, decls, *args, progress=progress, **kwargs)
+        saved = real_save_all(self, decls, *args, progress=marked, **kwargs)
         print("C", flush=True)
         return saved
 

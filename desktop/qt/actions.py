@@ -1,0 +1,86 @@
+"""The window's actions as data: id, text, shortcut, menu, slot and when each is enabled.
+
+Menus and the enable/disable logic read this table; nothing keeps a second
+hand-made list of which action needs what.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+
+Key = QKeySequence.StandardKey
+SEPARATOR = None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str  # the window gets it as `<id>_action`
+    text: str
+    slot: str  # a method of the window
+    menu: str  # file / decl / view
+    shortcuts: tuple = ()
+    enabled_when: str | None = None  # a key of CONDITIONS; None: always
+
+
+def _status(window) -> str | None:
+    d = window.doc.declaration
+    return d.status if d is not None else None
+
+
+CONDITIONS: dict[str, Callable[[object], bool]] = {
+    "open": lambda w: _status(w) is not None,
+    "draft": lambda w: _status(w) == "草稿",
+    "final": lambda w: _status(w) == "定稿",
+}
+
+ACTIONS: tuple[ActionSpec | None, ...] = (
+    ActionSpec("new", "新建申报表", "new_declaration", "file", (Key.New,)),
+    ActionSpec("copy", "复制申报表", "duplicate_declaration", "file", (), "open"),
+    ActionSpec("copy_forward", "复制到下一年度", "copy_forward_declaration", "file", (), "open"),
+    ActionSpec("delete", "删除申报表…", "delete_declaration", "file", (), "open"),
+    SEPARATOR,
+    ActionSpec("save", "保存", "save", "file", (Key.Save,), "open"),
+    ActionSpec("save_copy", "另存为文件（JSON）…", "save_copy_dialog", "file", (), "open"),
+    SEPARATOR,
+    ActionSpec("import", "导入…", "import_dialog", "file", ("Ctrl+I",)),
+    ActionSpec("export", "导出（JSON / Excel，可多选）…", "export_dialog", "file"),
+    SEPARATOR,
+    ActionSpec("print", "打印…", "print_current", "file", (Key.Print,), "open"),
+    ActionSpec("preview", "打印预览", "show_preview", "file", (), "open"),
+    ActionSpec("export_pdf", "导出 PDF（可多选）…", "export_selected_pdf", "file"),
+    SEPARATOR,
+    ActionSpec("backup", "备份数据库…", "backup_dialog", "file"),
+    ActionSpec("restore", "从备份恢复…", "restore_dialog", "file"),
+    SEPARATOR,
+    ActionSpec("quit", "退出", "close", "file", (Key.Quit,)),
+    ActionSpec("final", "定稿", "mark_final", "decl", (), "draft"),
+    ActionSpec("draft", "退回草稿", "mark_draft", "decl", (), "final"),
+)
+
+
+def build_actions(window, menus: dict) -> dict[str, QAction]:
+    """Create every action on the window, in its menu, as `window.<id>_action`."""
+    made: dict[str, QAction] = {}
+    last_menu = None
+    for spec in ACTIONS:
+        if spec is SEPARATOR:
+            menus[last_menu].addSeparator()
+            continue
+        action = QAction(spec.text, window)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        action.triggered.connect(lambda _checked=False, slot=spec.slot: getattr(window, slot)())
+        menus[spec.menu].addAction(action)
+        window.addAction(action)
+        setattr(window, f"{spec.id}_action", action)
+        made[spec.id] = action
+        last_menu = spec.menu
+    return made
+
+
+def update_enabled(window, actions: dict[str, QAction]) -> None:
+    for spec in ACTIONS:
+        if spec is not SEPARATOR and spec.enabled_when is not None:
+            actions[spec.id].setEnabled(CONDITIONS[spec.enabled_when](window))
