@@ -115,7 +115,7 @@ def write_docx(decl, path: Path) -> None:
             ("实施期限", h.duration_years, "项目类型", h.project_type),
             ("是否新增项目", h.is_new, "分配方式", h.allocation_method),
             ("项目总金额（中期规划，元）", h.total_amount, "本年度项目金额（元）", h.annual_amount)]
-    wide = [("政策依据", decl.texts.policy_basis), ("测算依据", decl.cost_basis),
+    wide = [("政策依据", decl.texts.policy_basis), ("测算依据", "\n".join(f"{i}. {c.text}" for i, c in enumerate(decl.cost_items, 1))),
             ("年度目标", decl.texts.annual_goals), ("长期目标（跨度多年的项目需填）", decl.texts.long_term_goals)]
     table = doc.add_table(rows=len(rows) + len(wide), cols=4)
     for r, values in enumerate(rows):
@@ -218,12 +218,18 @@ def _xxe_docx(tmp_path: Path, document_xml: str) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory, sample_declarations) -> dict[str, Path]:
+    """Built once: the 300 MB zip bomb alone took seconds per case."""
+    return make_bad_files(tmp_path_factory.mktemp("bad"), [d.model_copy(deep=True) for d in sample_declarations])
+
+
 @pytest.mark.parametrize("case", ["truncated zip", "zip bomb", "entity expansion", "100 MB of text",
                                   "binary garbage", "not the format", "not a zip", "extra entities",
                                   "entity expansion in Excel"])
-def test_bad_files_are_refused_cleanly_and_nothing_is_saved(tmp_path, samples, capsys, case):
+def test_bad_files_are_refused_cleanly_and_nothing_is_saved(tmp_path, samples, capsys, case, bad_files):
     db = tmp_path / "db.sqlite3"
-    files = make_bad_files(tmp_path, samples)
+    files = bad_files
     good = tmp_path / "good.json"
     good.write_text(dumps(samples[:2]), encoding="utf-8")
     code = main(["--db", str(db), "import", str(good), str(files[case])])

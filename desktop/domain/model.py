@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from desktop.domain.amounts import parse_amount
 
 Status = Literal["草稿", "定稿"]
 
@@ -98,14 +96,6 @@ class Declaration(_Model):
         skip = {"id", "created_at", "updated_at"}
         return self.model_dump(exclude=skip) == other.model_dump(exclude=skip)
 
-    @property
-    def cost_basis(self) -> str:
-        """The 测算依据 as one numbered text (for search and plain exports)."""
-        return "\n".join(f"{i}. {item.text}" for i, item in enumerate(self.cost_items, 1))
-
-    @property
-    def annual_amount_value(self) -> Decimal | None:
-        return parse_amount(self.header.annual_amount).value
 
 
 _PATH = re.compile(r"^(header|texts)\.(\w+)$|^(cost_items|indicators)\[(\d+)\]\.(\w+)$")

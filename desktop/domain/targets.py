@@ -82,6 +82,3 @@ def parse_target(raw: str) -> Target:
         return Target("invalid", s, error=f"定性目标值过长（{len(s)} 字），请写在指标解释中，目标值不超过 {MAX_QUALITATIVE} 字")
     return Target("qualitative", s)
 
-
-def format_target(t: Target) -> str:
-    return t.text

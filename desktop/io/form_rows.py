@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
+from desktop.domain.form import INDICATOR_COLUMNS, NOT_APPLICABLE
 from desktop.domain.amounts import display_amount, format_amount
 from desktop.domain.cost_amount import requested_amount
 from desktop.domain.model import FISCAL_YEARS, CostItem, Declaration, Indicator
@@ -21,8 +22,7 @@ from desktop.io.errors import ImportFailed
 from desktop.io.textsplit import restore_paragraphs, split_numbered
 
 TITLE = "二级项目支出绩效目标申报表"
-NOT_APPLICABLE = "不适用"
-INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")
+INDICATOR_HEADER = tuple(title for _field, title in INDICATOR_COLUMNS)
 
 # Label (without colon) -> field path. Variants seen in real documents included.
 LABELS = {

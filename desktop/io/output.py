@@ -112,4 +112,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
-    write_atomically(path, lambda tmp: tmp.write_bytes(data))
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_atomically(path, write)

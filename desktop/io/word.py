@@ -17,7 +17,8 @@ def _row_cells(row, above: list) -> tuple[list[str], list]:
     """Texts of a row, each merged cell once: python-docx repeats a horizontally merged cell
     per grid column and a vertically merged one per row (``above`` holds the previous row's
     cells); the text belongs to its first row only, or a label would seem to stand twice."""
-    out, tcs = [], []
+    out: list[str] = []
+    tcs: list = []
     for cell in row.cells:
         if tcs and cell._tc is tcs[-1]:
             continue

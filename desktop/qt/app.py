@@ -15,6 +15,7 @@ from desktop.store.database import DatabaseDamaged, DatabaseError, DatabaseLocke
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)  # a widgets app, never a bare core app
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("绩效目标申报表")

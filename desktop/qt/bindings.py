@@ -62,6 +62,8 @@ class Binding:
 
 
 class LineBinding(Binding):
+    widget: QLineEdit
+
     def __init__(self, doc, path, widget: QLineEdit, label="", amount: bool = False):
         super().__init__(doc, path, widget, label)
         self.amount = amount
@@ -86,21 +88,26 @@ class LineBinding(Binding):
 
 
 class ComboBinding(Binding):
+    widget: QComboBox
+
     def __init__(self, doc, path, widget: QComboBox, label=""):
         super().__init__(doc, path, widget, label)
         if widget.isEditable():
-            widget.lineEdit().textEdited.connect(self.push)
+            line = widget.lineEdit()
+            assert line is not None  # editable combo boxes have one
+            line.textEdited.connect(self.push)
             widget.activated.connect(lambda _i: self.push(widget.currentText(), merge=False))
         else:
             widget.currentIndexChanged.connect(lambda _i: self.push(widget.currentData() or widget.currentText(), merge=False))
 
     def show_value(self, value) -> None:
-        w: QComboBox = self.widget
+        w = self.widget
         if w.isEditable():
             if w.currentText() != value:
                 w.setEditText(value)
-                if not w.hasFocus():
-                    w.lineEdit().setCursorPosition(0)  # long unit names show their beginning
+                line = w.lineEdit()
+                if line is not None and not w.hasFocus():
+                    line.setCursorPosition(0)  # long unit names show their beginning
         else:
             i = w.findText(value)
             if i < 0 and value:
@@ -118,13 +125,15 @@ class TemplateBinding(ComboBinding):
 
 
 class PlainTextBinding(Binding):
+    widget: QPlainTextEdit
+
     def __init__(self, doc, path, widget: QPlainTextEdit, label=""):
         super().__init__(doc, path, widget, label)
         widget.setUndoRedoEnabled(False)  # one undo history for the whole form
         widget.textChanged.connect(lambda: self.push(widget.toPlainText()))
 
     def show_value(self, value) -> None:
-        w: QPlainTextEdit = self.widget
+        w = self.widget
         if w.toPlainText() == value:
             return
         old = w.toPlainText()
@@ -139,6 +148,8 @@ class PlainTextBinding(Binding):
 
 
 class SpinBinding(Binding):
+    widget: QSpinBox
+
     def __init__(self, doc, path, widget: QSpinBox, label=""):
         super().__init__(doc, path, widget, label)
         widget.valueChanged.connect(lambda v: self.push(int(v), merge=True))

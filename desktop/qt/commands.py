@@ -1,6 +1,8 @@
 """Undo commands: they change the document, never widgets."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QUndoCommand
 
 from desktop.qt.document import DeclarationDocument
@@ -82,9 +84,9 @@ class CompositeCommand(QUndoCommand):
     calls them.
     """
 
-    def __init__(self, text: str, children: list[QUndoCommand]):
+    def __init__(self, text: str, children: Sequence[QUndoCommand]):
         super().__init__(text)
-        self.children = children
+        self.children = list(children)
 
     def redo(self) -> None:
         for c in self.children:

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
+from desktop.domain.form import COST_COLUMNS
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.qt.bindings import mark_widget
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.rows_editor import RowsEditor
 from desktop.qt.rows_model import RowsModel
 
-COLUMNS = [("text", "测算内容"), ("amount", "金额（元）")]
+COLUMNS = list(COST_COLUMNS)
 
 
 class CostItemsModel(RowsModel):

@@ -48,10 +48,10 @@ class DeclarationDocument(QObject):
         """Run an edit through the undo stack; False when it was declined."""
         if self.declaration is None:
             return False
-        command = self.edit_policy(command)
-        if command is None:
+        allowed = self.edit_policy(command)
+        if allowed is None:
             return False
-        self.undo_stack.push(command)
+        self.undo_stack.push(allowed)
         return True
 
     @property
@@ -66,13 +66,19 @@ class DeclarationDocument(QObject):
         self.recheck()
 
     # -- mutators (called by undo commands) ---------------------------------
+    @property
+    def _open(self) -> Declaration:
+        """The open declaration; commands and bindings act only while one is open."""
+        assert self.declaration is not None
+        return self.declaration
+
     def get(self, path: str):
-        return self.declaration.get(path)
+        return self._open.get(path)
 
     def set_field(self, path: str, value) -> None:
-        if self.declaration.get(path) == value:
+        if self._open.get(path) == value:
             return
-        self.declaration.set(path, value)
+        self._open.set(path, value)
         self.fieldChanged.emit(path)
         if path == "template_id":
             self.reset.emit()  # categories and option lists change with the template

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget
 
+from desktop.domain.form import parse_row_path
 from desktop.domain.problems import TABS, tab_of
 
 
@@ -65,13 +66,13 @@ class EditorTabs(QTabWidget):
         if path in self.field_widgets:
             self.field_widgets[path].setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        for editor in (self.cost_tab.editor, self.indicator_tab):
-            if path.startswith(editor.kind + "["):
-                row = int(path[len(editor.kind) + 1:path.index("]")])
-                field = path.rsplit(".", 1)[1]
-                col = next((i for i, (f, _t) in enumerate(editor.model.columns) if f == field), 0)
-                editor.select(row, col)
-                return
+        cell = parse_row_path(path)
+        if cell is not None:
+            kind, row, field = cell
+            editor = self.cost_tab.editor if kind == "cost_items" else self.indicator_tab
+            col = next((i for i, (f, _t) in enumerate(editor.model.columns) if f == field), 0)
+            editor.select(row, col)
+            return
         if path == "indicators":
             self.indicator_tab.view.setFocus()
         elif path == "cost_basis":

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop.domain.template import registry
-from desktop.qt.bindings import ComboBinding, LineBinding, SpinBinding, TemplateBinding
+from desktop.qt.bindings import Binding, ComboBinding, LineBinding, SpinBinding, TemplateBinding
 from desktop.qt.document import DeclarationDocument
 
 
@@ -15,8 +15,9 @@ class HeaderTab(QWidget):
     def __init__(self, doc: DeclarationDocument, parent=None):
         super().__init__(parent)
         self.doc = doc
-        self.bindings = {}
+        self.bindings: dict[str, Binding] = {}
         self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -70,15 +71,20 @@ class HeaderTab(QWidget):
         grid.addWidget(self.status_label, 6, 1)
         grid.setRowStretch(7, 1)
         doc.reset.connect(self._refresh_extra)
-        doc.fieldChanged.connect(lambda p: p in ("status", "template_id") and self._refresh_extra())
+        doc.fieldChanged.connect(self._field_changed)
+
+    def _field_changed(self, path: str) -> None:
+        if path in ("status", "template_id"):
+            self._refresh_extra()
 
     def _place(self, path: str, widget: QWidget, row: int, col: int, label: str) -> None:
         if isinstance(widget, QComboBox):
             # Long unit names must not force a wide window on small screens.
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             widget.setMinimumContentsLength(8)
-        lab = QLabel(label.replace("（", "\n（", 1) if len(label) > 8 else label, self)
+        lab = QLabel(_wrapped(label), self)
         lab.setBuddy(widget)
+        self.labels[path] = lab
         widget.setObjectName(path)
         self.grid.addWidget(lab, row, col)
         self.grid.addWidget(widget, row, col + 1)
@@ -100,6 +106,10 @@ class HeaderTab(QWidget):
             return
         self.status_label.setText(d.status)
         t = self.doc.template
+        # Labels are the open declaration's template's, not the default's.
+        for path, lab in self.labels.items():
+            if path.startswith("header."):
+                lab.setText(_wrapped(t.label(path)))
         combo = self.project_type
         text = combo.currentText()
         combo.blockSignals(True)
@@ -107,3 +117,8 @@ class HeaderTab(QWidget):
         combo.addItems(list(t.option_values("project_type")))
         combo.setEditText(text)
         combo.blockSignals(False)
+
+
+def _wrapped(label: str) -> str:
+    """A long label breaks before its bracketed note (项目总金额 / （中期规划，元）)."""
+    return label.replace("（", "\n（", 1) if len(label) > 8 else label

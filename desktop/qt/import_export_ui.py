@@ -1,6 +1,7 @@
 """File → 导入… / 导出…, and files dropped on the window: the desktop.io code behind dialogs."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
@@ -67,7 +68,7 @@ def ask_export_path(parent: QWidget, suggested: str) -> Path | None:
     return path
 
 
-def export_to(parent: QWidget, decls: list[Declaration], path: Path, protected: list[Path] = ()) -> bool:
+def export_to(parent: QWidget, decls: list[Declaration], path: Path, protected: Sequence[Path] = ()) -> bool:
     """Export after checking the target (never the database, a device or a folder)."""
     try:
         export(decls, path, list(protected))

@@ -4,13 +4,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyledItemDelegate
 
+from desktop.domain.form import INDICATOR_COLUMNS
 from desktop.domain.model import Indicator
 from desktop.qt.commands import CompositeCommand, InsertRowCommand
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.rows_editor import RowsEditor
 from desktop.qt.rows_model import RowsModel
 
-COLUMNS = [("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"), ("target", "目标值"), ("explanation", "指标解释")]
+COLUMNS = list(INDICATOR_COLUMNS)
 
 
 class IndicatorModel(RowsModel):
@@ -45,14 +46,16 @@ class CategoryDelegate(QStyledItemDelegate):
                 combo.addItem(("*" if t.is_core(level1, name) else "") + name, name)
         return combo
 
-    def setEditorData(self, editor: QComboBox, index):
+    def setEditorData(self, editor, index):
+        assert isinstance(editor, QComboBox)
         value = index.data(Qt.ItemDataRole.EditRole)
         i = editor.findData(value)
         if i < 0:
             i = editor.findText(value)
         editor.setCurrentIndex(max(i, 0))
 
-    def setModelData(self, editor: QComboBox, model, index):
+    def setModelData(self, editor, model, index):
+        assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData() or editor.currentText())
 
 

@@ -24,12 +24,19 @@ class RowsModel(QAbstractTableModel):
         doc.reset.connect(self._reset)
         doc.fieldChanged.connect(self._field_changed)
         doc.problemsChanged.connect(self._problems_changed)
-        doc.rowsAboutToBeInserted.connect(lambda k, i: k == kind and self.beginInsertRows(QModelIndex(), i, i))
-        doc.rowsInserted.connect(lambda k, i: k == kind and self.endInsertRows())
-        doc.rowsAboutToBeRemoved.connect(lambda k, i: k == kind and self.beginRemoveRows(QModelIndex(), i, i))
-        doc.rowsRemoved.connect(lambda k, i: k == kind and self.endRemoveRows())
+        def mine(action):
+            """A slot that runs `action` only for this model's kind of rows."""
+            def slot(k, *args):
+                if k == kind:
+                    action(*args)
+            return slot
+
+        doc.rowsAboutToBeInserted.connect(mine(lambda i: self.beginInsertRows(QModelIndex(), i, i)))
+        doc.rowsInserted.connect(mine(lambda _i: self.endInsertRows()))
+        doc.rowsAboutToBeRemoved.connect(mine(lambda i: self.beginRemoveRows(QModelIndex(), i, i)))
+        doc.rowsRemoved.connect(mine(lambda _i: self.endRemoveRows()))
         doc.rowsAboutToBeMoved.connect(self._about_to_move)
-        doc.rowsMoved.connect(lambda k, s, d: k == kind and self.endMoveRows())
+        doc.rowsMoved.connect(mine(lambda _s, _d: self.endMoveRows()))
         self._marked: set[tuple[int, int]] = set()
 
     # -- structure -----------------------------------------------------------

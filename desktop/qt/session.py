@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 
-from desktop.domain.model import Declaration
+from desktop.domain.model import Declaration, Status
 from desktop.qt.commands import CompositeCommand, SetFieldCommand
 from desktop.qt.document import DeclarationDocument
 from desktop.services import declarations as service
@@ -59,7 +59,7 @@ class EditingSession(QObject):
 
     # -- edits ---------------------------------------------------------------------
     def _edit_policy(self, command: QUndoCommand) -> QUndoCommand | None:
-        if self.doc.declaration.status != service.FINAL:
+        if self.doc.declaration is None or self.doc.declaration.status != service.FINAL:
             return command
         if not self.confirm_edit_final():
             return None
@@ -142,7 +142,7 @@ class EditingSession(QObject):
         return service.copy_forward(self.repo, self.doc.declaration)
 
     # -- final / draft ---------------------------------------------------------------
-    def set_status(self, status: str) -> bool:
+    def set_status(self, status: Status) -> bool:
         """定稿 / 退回草稿 as one undo step, saved at once; False if nothing changed."""
         d = self.doc.declaration
         if d is None or d.status == status:

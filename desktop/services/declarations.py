@@ -1,7 +1,8 @@
 """Making, saving and finalising declarations."""
 from __future__ import annotations
 
-from desktop.domain.model import Declaration
+from desktop.domain import form
+from desktop.domain.model import Declaration, Status
 from desktop.domain.problems import Problem
 from desktop.domain.template import registry
 from desktop.services.checking import check, counts, finalize_blockers
@@ -9,7 +10,7 @@ from desktop.services.errors import ServiceError
 from desktop.store.repository import Repository
 from desktop.store.write_errors import is_write_error, write_error_message
 
-FINAL, DRAFT = "定稿", "草稿"
+FINAL, DRAFT = form.FINAL, form.DRAFT
 
 
 def save(repo: Repository, decl: Declaration, problems: list[Problem] | None = None) -> Declaration:
@@ -64,7 +65,7 @@ def copy_forward(repo: Repository, decl: Declaration) -> Declaration:
     return save_all(repo, [copy], what="复制到下一年度")[0]
 
 
-def set_status(repo: Repository, decl: Declaration, status: str) -> Declaration:
+def set_status(repo: Repository, decl: Declaration, status: Status) -> Declaration:
     """定稿 (refused while there are errors) or back to 草稿."""
     if status == FINAL:
         errors = finalize_blockers(check(decl))

@@ -80,6 +80,7 @@ def daily_backup(db: Database, keep: int = DAILY_KEEP, today: date | None = None
     if old:
         # Unless the newest copy is the one just made and checked, the newest
         # sound copy may be among the old ones (newer ones damaged, clock set back).
+        newest_good: Path | None
         if made is not None and copies[-1] == made:
             newest_good = made
         else:

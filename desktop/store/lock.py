@@ -52,17 +52,6 @@ class InstanceLock:
         os.close(self._fd)  # closing drops a flock
         self._fd = None
 
-    def is_held_elsewhere(self) -> bool:
-        """True when another process holds the lock (used by writing commands)."""
-        if self._fd is not None:
-            return False
-        try:
-            self.acquire()
-        except DatabaseLocked:
-            return True
-        self.release()
-        return False
-
     @property
     def held(self) -> bool:
         return self._fd is not None
