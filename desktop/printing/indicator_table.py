@@ -17,31 +17,20 @@ class LabelCell(Paragraph):
     """A 一级/二级 cell; ``key`` identifies its run (二级 runs stay inside their 一级).
 
     ``continued`` marks a row that carries on the row above (a long cell cut
-    into pieces): no line is drawn between the two.
+    into pieces): no line is drawn between the two. ``in_place``: a piece of a
+    label too long to centre over its run, drawn in its own row (the run's
+    lines are still merged). A plain Paragraph otherwise, so that ReportLab
+    can split it; see ``as_label``.
     """
 
-    def __init__(self, text: str, style, key: tuple[str, ...], continued: bool = False):
-        super().__init__(text, style)
-        self.key = key
-        self.continued = continued
+    key: tuple[str, ...] = ()
+    continued = False
+    in_place = False
 
 
-def chunk_paragraph(par: Paragraph, width: float, budget: float) -> list[Paragraph]:
-    """Cut a paragraph into pieces no taller than budget, so a table can break
-    between rows instead of inside one (ReportLab's in-row split leaves slivers
-    and stray header rows at page ends)."""
-    pieces, cur = [], par
-    while True:
-        _w, h = cur.wrap(width, 1e9)
-        if h <= budget:
-            pieces.append(cur)
-            return pieces
-        parts = cur.split(width, budget)
-        if len(parts) < 2:
-            pieces.append(cur)
-            return pieces
-        pieces.append(parts[0])
-        cur = parts[1]
+def as_label(cell: LabelCell, key: tuple[str, ...], continued: bool = False, in_place: bool = False) -> LabelCell:
+    cell.key, cell.continued, cell.in_place = key, continued, in_place
+    return cell
 
 
 @dataclass
@@ -107,11 +96,13 @@ class IndicatorTable(Table):
                 label = _label(self._cellvalues[first][col])
                 if label is None:
                     continue  # a piece of a row split across pages: drawn as an ordinary cell
+                if self.log is not None:
+                    self.log.merges.append(MergeRecord(page, col, first, last, label.key))
+                if label.in_place:
+                    continue  # the cells draw their own pieces of the label
                 for r in range(first, last + 1):
                     self._cellvalues[r][col] = ""
                 self._cellvalues[first][col] = [_RunLabel(label, self, col, first, last)]
-                if self.log is not None:
-                    self.log.merges.append(MergeRecord(page, col, first, last, label.key))
         saved_lines = self._linecmds
         self._linecmds = []
         for cmd in lines:

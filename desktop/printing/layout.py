@@ -1,11 +1,13 @@
 """The official table, as ReportLab flowables, for one declaration."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from desktop.domain.amounts import display_amount, format_amount, parse_amount
 from desktop.domain.cost_amount import requested_amount
@@ -13,8 +15,10 @@ from desktop.domain.model import Declaration, Indicator
 from desktop.domain.targets import NOT_APPLICABLE
 from desktop.domain.template import Template
 from desktop.printing.canvas import FormStart
+from desktop.printing.chunks import chunk_text
 from desktop.printing.fonts import BODY, TITLE
-from desktop.printing.indicator_table import IndicatorTable, LabelCell, LayoutLog, chunk_paragraph
+from desktop.printing.indicator_table import IndicatorTable, LabelCell, LayoutLog, as_label
+from desktop.printing.paged_table import Row, paged_table, row_commands
 from desktop.printing.text import to_markup
 
 PAGE_MARGINS = dict(leftMargin=25 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=18 * mm)  # left: binding
@@ -31,6 +35,7 @@ CENTER_STYLE = ParagraphStyle("center", parent=BODY_STYLE, alignment=TA_CENTER)
 
 # Empty string cells are drawn in the cell font; ReportLab's default, Helvetica, is never embedded.
 CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), BODY)
+RULE_ABOVE = ("LINEABOVE", 0, -1, LINE, colors.black)  # a row's own command (see paged_table.Row)
 
 HEADER_ROWS = (
     ("header.project_code", "header.project_name"),
@@ -63,59 +68,64 @@ def cost_text(decl: Declaration) -> str:
     return "\n".join(lines)
 
 
-def _grid_table(rows, widths) -> Table:
-    table = Table(rows, colWidths=widths)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), LINE, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                               CELL_FONT]))
-    return table
+def _lined_table(rows: list[Row], widths) -> Flowable:
+    """Column lines, a line above each row whose styles ask for one, a bottom line at the end.
+
+    Built of lines rather than BOX/GRID so that a piece of a long table
+    (see paged_table) has the top line only where the table starts and the
+    bottom line only where it ends, as ReportLab splits a BOX.
+    """
+    def build(start: int, stop: int) -> Table:
+        cmds = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT] + row_commands(rows, start, stop)
+        if stop == len(rows):
+            cmds.append(("LINEBELOW", (0, -1), (-1, -1), LINE, colors.black))
+        cmds += [("LINEBEFORE", (0, 0), (-1, -1), LINE, colors.black), ("LINEAFTER", (-1, 0), (-1, -1), LINE, colors.black)]
+        table = Table([list(r.cells) for r in rows[start:stop]], colWidths=widths)
+        table.setStyle(TableStyle(cmds))
+        return table
+
+    return paged_table(len(rows), build)
 
 
-def _joined(row: int) -> list:
-    """Pieces of one long cell follow each other without a gap."""
-    return [("TOPPADDING", (0, row), (-1, row), 0), ("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0)]
+def _chunks(text: str, width: float, style=BODY_STYLE, cls=Paragraph) -> list[Paragraph]:
+    return chunk_text(text, style, width - 2 * CELL_PADDING, CHUNK_HEIGHT, cls)
 
 
-def _chunks(text: str, width: float, style=BODY_STYLE) -> list[Paragraph]:
-    return chunk_paragraph(p(text, style), width - 2 * CELL_PADDING, CHUNK_HEIGHT)
-
-
-def header_table(decl: Declaration, t: Template) -> Table:
-    """The label/value/label/value rows."""
+def header_table(decl: Declaration, t: Template) -> Flowable:
+    """The label/value/label/value rows; a long value runs on in rows below its first."""
     rows = []
-    for left, right in HEADER_ROWS:
-        row = []
-        for path in (left, right):
+    for pair in HEADER_ROWS:
+        labels, values = [], []
+        for path, width in zip(pair, (HEADER_COLS[1], HEADER_COLS[3]), strict=True):
             value = decl.get(path)
             if path.endswith("_amount"):
                 value = display_amount(value)
-            row += [p(t.label(path), LABEL_STYLE), p(value)]
-        rows.append(row)
-    return _grid_table(rows, HEADER_COLS)
+            labels.append(p(t.label(path), LABEL_STYLE))
+            values.append(_chunks(value, width))
+        n = max(len(v) for v in values)
+        styles = [RULE_ABOVE] + ([("VALIGN", 0, -1, "TOP")] if n > 1 else [])
+        for i in range(n):
+            cells = []
+            for label, pieces in zip(labels, values, strict=True):
+                cells += [label if i == 0 else "", pieces[i] if i < len(pieces) else ""]
+            rows.append(Row(cells, joined=i > 0, styles=styles if i == 0 else []))
+    return _lined_table(rows, HEADER_COLS)
 
 
-def texts_table(decl: Declaration, t: Template) -> Table:
+def texts_table(decl: Declaration, t: Template) -> Flowable:
     """政策依据, 测算依据, 年度目标, 长期目标: label and one wide cell each.
 
     A table of its own (not spans in the header table), its long texts cut
     into row-sized pieces, so that a text longer than a page flows on.
     """
-    rows, style = [], [("BOX", (0, 0), (-1, -1), LINE, colors.black),
-                       ("LINEAFTER", (0, 0), (0, -1), LINE, colors.black),
-                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT]
+    rows = []
     for path in WIDE_ROWS:
         value = cost_text(decl) if path == "cost_basis" else decl.get(path)
         pieces = _chunks(value, TEXT_COLS[1])
-        first = len(rows)
-        style.append(("LINEABOVE", (0, first), (-1, first), LINE, colors.black))
-        for i, piece in enumerate(pieces):
-            if i:
-                style += _joined(len(rows))
-            rows.append([p(t.label(path), LABEL_STYLE) if i == 0 else "", piece])
-        if len(pieces) > 1:
-            style.append(("VALIGN", (0, first), (0, first), "TOP"))
-    table = Table(rows, colWidths=TEXT_COLS)
-    table.setStyle(TableStyle(style))
-    return table
+        styles = [RULE_ABOVE] + ([("VALIGN", 0, 0, "TOP")] if len(pieces) > 1 else [])
+        rows.append(Row([p(t.label(path), LABEL_STYLE), pieces[0]], styles=styles))
+        rows += [Row(["", piece], joined=True) for piece in pieces[1:]]
+    return _lined_table(rows, TEXT_COLS)
 
 
 def printed_indicators(decl: Declaration, t: Template) -> list[Indicator]:
@@ -136,27 +146,80 @@ def printed_indicators(decl: Declaration, t: Template) -> list[Indicator]:
     return out
 
 
-def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> IndicatorTable:
+def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> Flowable:
     head = [p(h, HEAD_STYLE) for h in ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")]
-    rows, style = [head], []
+    rows: list[Row] = []
+    labels = _Labels()
     for r in printed_indicators(decl, t):
         level2 = ("*" if t.is_core(r.level1, r.level2) else "") + r.level2
+        label_cols = [labels.column(0, r.level1, (r.level1,)), labels.column(1, level2, (r.level1, r.level2))]
         cells = [_chunks(r.name, INDICATOR_COLS[2]), _chunks(r.target, INDICATOR_COLS[3], CENTER_STYLE),
                  _chunks(r.explanation, INDICATOR_COLS[4])]
-        for i in range(max(len(c) for c in cells)):
-            if i:
-                style += _joined(len(rows))
-            rows.append([
-                LabelCell(to_markup(r.level1), LABEL_STYLE, (r.level1,), continued=i > 0),
-                LabelCell(to_markup(level2), LABEL_STYLE, (r.level1, r.level2), continued=i > 0),
-                *[c[i] if i < len(c) else "" for c in cells],
-            ])
-    table = IndicatorTable(rows, colWidths=INDICATOR_COLS, repeatRows=1)
-    table.line_width, table.line_color = LINE, colors.black
-    table.log = log
-    table.setStyle(TableStyle(style + [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT,
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]))
-    return table
+        n = max(len(c) for c in cells + [col.pieces or [] for col in label_cols])
+        for i in range(n):
+            rows.append(Row([*(col.cell(i) for col in label_cols), *(c[i] if i < len(c) else "" for c in cells)],
+                            joined=i > 0))
+
+    def build(start: int, stop: int) -> IndicatorTable:
+        table = IndicatorTable([head] + [list(r.cells) for r in rows[start:stop]], colWidths=INDICATOR_COLS,
+                               repeatRows=1)
+        table.line_width, table.line_color = LINE, colors.black
+        table.log = log
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), CELL_FONT,
+                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0"))]
+                                  + row_commands(rows, start, stop, offset=1)))
+        return table
+
+    return paged_table(len(rows), build)
+
+
+@dataclass
+class _LabelColumn:
+    """The 一级 or 二级 cells of one indicator's rows.
+
+    A label is drawn once, centred over its run of equal labels (see
+    indicator_table.py); every row's cell holds it, so each row is as tall as
+    the label (the rows after the first share one cell: a megabyte cut into
+    thousands of rows must not parse the label thousands of times). A label
+    taller than a row piece instead has ``pieces``: cut up, printed in place in
+    the first rows of its run, the run's other cells left empty.
+    """
+
+    text: str
+    key: tuple[str, ...]
+    pieces: list[LabelCell] | None = None
+    _shared: LabelCell | None = None
+
+    def cell(self, i: int) -> LabelCell:
+        if self.pieces is not None:
+            piece = self.pieces[i] if i < len(self.pieces) else LabelCell("", LABEL_STYLE)
+            return as_label(piece, self.key, continued=i > 0, in_place=True)
+        if i == 0:
+            return as_label(LabelCell(to_markup(self.text), LABEL_STYLE), self.key)
+        if self._shared is None:
+            self._shared = as_label(LabelCell(to_markup(self.text), LABEL_STYLE), self.key, continued=True)
+        return self._shared
+
+
+class _Labels:
+    """The label columns of each indicator in turn; a long label is cut once, where its run starts."""
+
+    def __init__(self):
+        self.previous: dict[int, tuple[str, ...]] = {}
+        self.long: dict[tuple[int, str], bool] = {}
+
+    def column(self, col: int, text: str, key: tuple[str, ...]) -> _LabelColumn:
+        starts_run = self.previous.get(col) != key
+        self.previous[col] = key
+        if not self._is_long(col, text):
+            return _LabelColumn(text, key)
+        pieces = _chunks(text, INDICATOR_COLS[col], LABEL_STYLE, LabelCell) if starts_run else []
+        return _LabelColumn(text, key, pieces)
+
+    def _is_long(self, col: int, text: str) -> bool:
+        if (col, text) not in self.long:
+            self.long[(col, text)] = len(_chunks(text, INDICATOR_COLS[col], LABEL_STYLE)) > 1
+        return self.long[(col, text)]
 
 
 def declaration_story(decl: Declaration, t: Template, index: int, draft: bool, log: LayoutLog | None) -> list:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
@@ -63,12 +62,3 @@ def render(decls: list[Declaration], progress: Callable[[int, int], bool] | None
     doc.build(story, canvasmaker=NumberedCanvas, onFirstPage=on_page, onLaterPages=on_page)
     drafts = [d.id if d.id is not None else i for i, (d, draft) in enumerate(flagged) if draft]
     return RenderResult(buf.getvalue(), doc.page, drafts, log)
-
-
-def render_to_file(decls: list[Declaration], out: Path, **kwargs) -> RenderResult:
-    """Write atomically: a half-written PDF never replaces a good one."""
-    result = render(decls, **kwargs)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(result.pdf)
-    tmp.replace(out)
-    return result

@@ -10,6 +10,9 @@ from desktop.printing.fonts import fallback_for
 
 
 def to_markup(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not any(fallback_for(ch) for ch in set(text) if ord(ch) > 0x7F):  # the usual case, fast for long text
+        return escape(text, {'"': "&quot;"}).replace("\n", "<br/>")
     out: list[str] = []
     run_font: str | None = None
     run: list[str] = []
@@ -21,7 +24,7 @@ def to_markup(text: str) -> str:
         out.append(f'<font name="{run_font}">{chunk}</font>' if run_font else chunk)
         run.clear()
 
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+    for ch in text:
         if ch == "\n":
             flush()
             out.append("<br/>")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 def main(db_path: str, sample: str, out_pdf: str, settings_dir: str) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
     QMessageBox.information = lambda *a, **k: None  # the import summary
-    from desktop.printing.render import render_to_file
+    from desktop.qt.printing_ui import export_pdf
     from desktop.qt.app import make_app
     from desktop.qt.main_window import MainWindow
     from desktop.store.database import open_database
@@ -31,7 +31,7 @@ def main(db_path: str, sample: str, out_pdf: str, settings_dir: str) -> None:
         name.textEdited.emit(name.text())
         window.tabs.setCurrentWidget(window.preview_tab)
         window.preview_tab.refresh()
-        render_to_file([window.doc.declaration], Path(out_pdf))
+        export_pdf(window, [window.doc.declaration], Path(out_pdf))  # the window's own path
         window.save()
         QTimer.singleShot(500, window.close)
 
