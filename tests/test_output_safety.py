@@ -143,3 +143,15 @@ def test_an_import_onto_a_full_disk_is_rolled_back_with_the_reason(small_disk, c
     con = sqlite3.connect(db)
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
     con.close()
+
+
+def test_a_backup_onto_a_full_disk_fails_and_leaves_nothing_behind(filled, small_disk):  # noqa: F811
+    from desktop.store.backup import backup_to
+    from desktop.store.database import DatabaseError, open_database
+
+    before = fingerprint(filled)
+    small_disk.fill(leave=16 * 1024)  # room for a start, not for the copy
+    with open_database(filled) as db, pytest.raises((OSError, sqlite3.Error, DatabaseError)):
+        backup_to(db, small_disk.path / "备份.sqlite3")
+    assert sorted(p.name for p in small_disk.path.iterdir()) == [".filler"]
+    assert fingerprint(filled) == before
