@@ -48,6 +48,7 @@ w.close(); db.close()
 def make_db(path: Path, n: int) -> None:
     from desktop.io.text_import import import_text_file
     from desktop.store.database import open_database
+    from desktop.services.declarations import save_all
     from desktop.store.repository import Repository
 
     forms = import_text_file(ROOT / "tests" / "fixtures" / "shenshan-emergency-2024.txt")
@@ -57,7 +58,7 @@ def make_db(path: Path, n: int) -> None:
         d.header.project_name = f"{d.header.project_name} {i + 1}"
         decls.append(d)
     with open_database(path) as db:
-        Repository(db).save_all(decls)
+        save_all(Repository(db), decls)
 
 
 def time_process(code: str, *args: str) -> list[float]:

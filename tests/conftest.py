@@ -12,6 +12,9 @@ os.environ.pop("JIXIAO_DB", None)
 
 import pytest  # noqa: E402
 
+# Saving without counts asks the one checker of the services (as the app does).
+import desktop.services.checking  # noqa: E402,F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "shenshan-emergency-2024.txt"
 

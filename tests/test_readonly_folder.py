@@ -88,8 +88,9 @@ from pathlib import Path
 from desktop.io.text_import import import_text_file
 from desktop.store.database import open_database
 from desktop.store.repository import Repository
+from desktop.services.declarations import save_all
 db = open_database(sys.argv[1])
-Repository(db).save_all(import_text_file(Path(sys.argv[2])))
+save_all(Repository(db), import_text_file(Path(sys.argv[2])))
 os._exit(0)  # no close: the declarations stay in the -wal, beside its -shm
 """
 

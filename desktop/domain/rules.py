@@ -196,12 +196,26 @@ class _Checker:
     def glyphs(self) -> None:
         if self.glyph_check is None:
             return
+        # The check is per character: one call over all the text settles the
+        # usual case (nothing missing) instead of one call per field.
+        if not self.glyph_check("".join(_texts(self.d))):
+            return
         for path, text in _all_text(self.d):
             missing = self.glyph_check(text)
             if missing:
                 shown = "".join(sorted(missing))
                 self.add("print.glyph_missing", "warning", path,
                          f"打印字体无法显示以下字符：{shown}（将使用备用字体或显示为方框）")
+
+
+def _texts(d: Declaration) -> Iterable[str]:
+    """The texts of _all_text, without their paths."""
+    yield from d.header.__dict__.values()
+    yield from d.texts.__dict__.values()
+    for c in d.cost_items:
+        yield c.text
+    for r in d.indicators:
+        yield from (r.level1, r.level2, r.name, r.target, r.explanation)
 
 
 def _all_text(d: Declaration) -> Iterable[tuple[str, str]]:

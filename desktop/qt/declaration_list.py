@@ -1,31 +1,188 @@
-"""The declaration list: a table model over summaries, with search and filters."""
+"""The declaration list: a table model over the store's ordered ids, rows fetched as shown.
+
+A thin adapter over desktop.store.listing, which does the sorting, filtering
+and searching in SQL: the model keeps the ids of the current sort (``order``),
+the set passing the filters and search, the ids shown, and a small cache of
+the rows the view has asked for. A district's 100,000 declarations cost a few
+MB of ids and one query per sort, filter or keystroke, never a load of them all.
+
+Edited rows (``upsert``) keep their place until the next sort, filter or
+reload, so the row being typed into does not jump away; new declarations
+appear at the top.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from collections import OrderedDict
+from collections.abc import Sequence, Set as AbstractSet
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.domain.amounts import display_amount, parse_amount
+from desktop.domain.amounts import display_amount
+from desktop.store.listing import Listing, ListQuery
 from desktop.store.summaries import Summary
 
 COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间"]
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The store's sort key for each column.
+SORT_KEYS = ("project_name", "applicant_unit", "fiscal_year", "amount", "status", "problems", "updated_at")
+DEFAULT_SORT = 6
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_COLUMN = 4
 UNSAVED_TEXT = "⚠ 未保存"
 UNSAVED_BRUSH = QBrush(QColor("#ffd6d6"))
+PAGE = 64  # rows read at a time as the view scrolls
+CACHE_ROWS = 2048  # rows kept (a few screens); older ones are read again when scrolled back to
 
 
 class DeclarationListModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    def __init__(self, listing: Listing, parent=None):
         super().__init__(parent)
-        self.items: list[Summary] = []
-        # Display and sort values per row, computed once: views ask for them
-        # many times (painting, sorting, filtering) and a list may hold thousands.
-        self._shown: list[tuple] = []
-        self._sort: list[tuple] = []
+        self.listing = listing
+        self.query = ListQuery()
+        self._loaded = False  # sort() before the first reload() only records the sort
+        self._order: list[int] = []  # every id, in the current sort's order
+        self._matching: AbstractSet[int] | None = None  # ids passing filters and search (None: all); never changed in place
+        self._ids: list[int] = []  # the rows shown
+        self._rows: OrderedDict[int, tuple[Summary, tuple]] = OrderedDict()  # id -> (summary, display texts)
         # Declarations whose latest edits could not be written (disk full,
         # read-only folder): id -> the reason, shown on their row until saved.
         self.unsaved: dict[int, str] = {}
+
+    # -- what is shown ------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the list again from the database (after an import, a restore...)."""
+        self.beginResetModel()
+        try:
+            self.listing.close()  # a restore may have replaced the file
+            self._order = self.listing.order(self.query.sort, self.query.descending)
+            self._matching = self.listing.matching(self.query)
+            self._ids = self._shown(self._order)
+            self._rows.clear()
+            self._loaded = True
+        finally:
+            self.endResetModel()
+
+    def set_filters(self, **changes) -> None:
+        """Change the search text or the year/unit/status filters (ListQuery fields; None: all)."""
+        self.query = replace(self.query, **changes)
+        if not self._loaded:
+            return
+        self.beginResetModel()
+        try:
+            self._matching = self.listing.matching(self.query)
+            self._ids = self._shown(self._order)
+        finally:
+            self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else SORT_KEYS[DEFAULT_SORT]
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.query = replace(self.query, sort=key, descending=descending)
+        if not self._loaded:
+            return
+        new_order = self.listing.order(key, descending)
+        new_ids = self._shown(new_order)
+        if len(new_ids) != len(self._ids):
+            # The database changed under the list (the window's own saves keep
+            # the ids in step): read it afresh.
+            self.beginResetModel()
+            self._order, self._ids = new_order, new_ids
+            self.endResetModel()
+            return
+        # The same rows in a new order: keep the selection and current row on their declarations.
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self._ids[i.row()] for i in old]
+        self._order, self._ids = new_order, new_ids
+        row_of = {decl_id: row for row, decl_id in enumerate(new_ids)} if len(old) > 8 else None
+
+        def moved(decl_id: int) -> int:
+            if row_of is not None:
+                return row_of.get(decl_id, -1)
+            return self.row_of(decl_id)
+
+        rows = [moved(d) for d in old_ids]
+        new = [self.index(r, i.column()) if r >= 0 else QModelIndex() for i, r in zip(old, rows, strict=True)]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _shown(self, order: list[int]) -> list[int]:
+        found = self._matching
+        return list(order) if found is None else list(filter(found.__contains__, order))
+
+    # -- rows -------------------------------------------------------------------------
+    def row_of(self, decl_id: int) -> int:
+        try:
+            return self._ids.index(decl_id)
+        except ValueError:
+            return -1
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def summary_at(self, row: int) -> Summary | None:
+        entry = self._entry(row)
+        return entry[0] if entry else None
+
+    @property
+    def items(self) -> Sequence[Summary]:
+        """The rows shown, as summaries, read as they are indexed (for small lists and tests)."""
+        return _Rows(self)
+
+    def summaries(self, ids: list[int]) -> list[Summary]:
+        """Summaries of ids, in that order (read from the database, shown or not)."""
+        found = self.listing.summaries(ids)
+        return [found[i] for i in ids if i in found]
+
+    def filter_choices(self) -> tuple[list[int], list[str]]:
+        """(years, units) in use, for the year and unit filters."""
+        return self.listing.years(), self.listing.units()
+
+    def _entry(self, row: int) -> tuple[Summary, tuple] | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        decl_id = self._ids[row]
+        entry = self._rows.get(decl_id)
+        if entry is not None:
+            self._rows.move_to_end(decl_id)
+            return entry
+        start = row - row % PAGE
+        wanted = [i for i in self._ids[start:start + PAGE] if i not in self._rows]
+        for s in self.listing.summaries(wanted).values():
+            self._rows[s.id] = (s, _display(s))
+        while len(self._rows) > CACHE_ROWS:
+            self._rows.popitem(last=False)
+        return self._rows.get(decl_id)
+
+    # -- changes made by the window ---------------------------------------------------
+    def upsert(self, summary: Summary) -> None:
+        """A declaration was saved: update its row, or show a new one at the top."""
+        self._rows[summary.id] = (summary, _display(summary))
+        row = self.row_of(summary.id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return
+        if summary.id in self._order:
+            return  # known but filtered out: stays hidden, as before the save
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._order.insert(0, summary.id)
+        self._ids.insert(0, summary.id)
+        if self._matching is not None:
+            self._matching = self._matching | {summary.id}
+        self.endInsertRows()
+
+    def remove(self, decl_id: int) -> None:
+        self._rows.pop(decl_id, None)
+        if decl_id in self._order:
+            self._order.remove(decl_id)
+        if self._matching is not None and decl_id in self._matching:
+            self._matching = self._matching - {decl_id}
+        row = self.row_of(decl_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self.endRemoveRows()
 
     def set_unsaved(self, decl_id: int, reason: str | None) -> None:
         if reason is None:
@@ -37,42 +194,9 @@ class DeclarationListModel(QAbstractTableModel):
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
-    def set_items(self, items: list[Summary]) -> None:
-        self.beginResetModel()
-        try:
-            self.items = list(items)
-            self._shown = [_display(s) for s in self.items]
-            self._sort = [_sort_keys(s, shown) for s, shown in zip(self.items, self._shown)]
-        finally:
-            self.endResetModel()
-
-    def upsert(self, summary: Summary) -> None:
-        shown = _display(summary)
-        for row, s in enumerate(self.items):
-            if s.id == summary.id:
-                self.items[row], self._shown[row] = summary, shown
-                self._sort[row] = _sort_keys(summary, shown)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-                return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.items.insert(0, summary)
-        self._shown.insert(0, shown)
-        self._sort.insert(0, _sort_keys(summary, shown))
-        self.endInsertRows()
-
-    def remove(self, decl_id: int) -> None:
-        for row, s in enumerate(self.items):
-            if s.id == decl_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self.items[row], self._shown[row], self._sort[row]
-                self.endRemoveRows()
-                return
-
-    def row_of(self, decl_id: int) -> int:
-        return next((i for i, s in enumerate(self.items) if s.id == decl_id), -1)
-
+    # -- QAbstractTableModel ----------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -83,19 +207,20 @@ class DeclarationListModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.items):
+        if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        s = self.items[row]
+        if role == ID_ROLE:
+            return self._ids[row] if row < len(self._ids) else None
+        entry = self._entry(row)
+        if entry is None:
+            return None
+        s, shown = entry
         unsaved = self.unsaved.get(s.id) if self.unsaved else None
         if role == Qt.ItemDataRole.DisplayRole:
             if unsaved is not None and col == STATUS_COLUMN:
                 return UNSAVED_TEXT
-            return self._shown[row][col]
-        if role == SORT_ROLE:
-            return self._sort[row][col]
-        if role == ID_ROLE:
-            return s.id
+            return shown[col]
         if unsaved is not None:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return UNSAVED_BRUSH
@@ -106,6 +231,25 @@ class DeclarationListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 5:
             return f"错误 {s.error_count} 个，警告 {s.warning_count} 个"
         return None
+
+
+class _Rows(Sequence):
+    """The model's rows as a sequence of summaries (DeclarationListModel.items)."""
+
+    def __init__(self, model: DeclarationListModel):
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.rowCount()
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._model.summary_at(i)
 
 
 def _display(s: Summary) -> tuple:
@@ -120,56 +264,9 @@ def _display(s: Summary) -> tuple:
     )
 
 
-def _sort_keys(s: Summary, shown: tuple) -> tuple:
-    v = parse_amount(s.annual_amount).value
-    return (
-        shown[0], shown[1], s.fiscal_year,
-        float(v) if v is not None else -1.0,  # for ordering only; stored amounts stay exact
-        s.status, s.error_count * 1000 + s.warning_count,
-        s.updated_at.isoformat() if s.updated_at else "",
-    )
-
-
 def _problem_text(s: Summary) -> str:
     if s.error_count:
         return f"{s.error_count} 错"
     if s.warning_count:
         return f"{s.warning_count} 警告"
     return "无"
-
-
-class DeclarationFilter(QSortFilterProxyModel):
-    """Search as you type over name, unit, year and amount; optional year/unit/status filters."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.text = ""
-        self.year = ""
-        self.unit = ""
-        self.status = ""
-
-    def set_filters(self, text=None, year=None, unit=None, status=None) -> None:
-        self.beginFilterChange()
-        if text is not None:
-            self.text = text.strip().lower()
-        if year is not None:
-            self.year = year
-        if unit is not None:
-            self.unit = unit
-        if status is not None:
-            self.status = status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        s = self.sourceModel().items[source_row]
-        if self.year and str(s.fiscal_year) != self.year:
-            return False
-        if self.unit and s.applicant_unit != self.unit:
-            return False
-        if self.status and s.status != self.status:
-            return False
-        if self.text:
-            hay = " ".join((s.project_name, s.applicant_unit, s.budget_unit, str(s.fiscal_year), s.annual_amount)).lower()
-            return all(word in hay for word in self.text.split())
-        return True

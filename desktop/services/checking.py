@@ -8,6 +8,7 @@ from desktop.domain import rules
 from desktop.domain.model import Declaration
 from desktop.domain.problems import Problem
 from desktop.domain.template import registry
+from desktop.store import repository
 
 
 @lru_cache(maxsize=1)
@@ -41,3 +42,11 @@ def counts(problems: Iterable[Problem]) -> tuple[int, int]:
 def finalize_blockers(problems: Iterable[Problem]) -> list[Problem]:
     """The errors that keep a declaration from being marked final (定稿)."""
     return [p for p in problems if p.is_error]
+
+
+def _stored_counts(decl: Declaration) -> tuple[int, int]:
+    return counts(check(decl))
+
+
+# The store asks this when a caller saves without counts (see Repository.save_all).
+repository.problem_counter = _stored_counts

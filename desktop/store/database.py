@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 # The newest migration under migrations/versions. Checked against Alembic's
 # own view by a test, so that opening an up-to-date file never imports Alembic
 # (it costs a noticeable part of start-up).
-SCHEMA_HEAD = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How many before-migration / before-restore copies of each kind are kept.

@@ -1,7 +1,9 @@
 """The declaration list's rows, read with the standard library.
 
-This is the one read the window needs before it can show itself, so it does
-not wait for SQLAlchemy to load (see desktop.store.database).
+From the narrow declaration_list table (schema 0003, kept by triggers), never
+the wide declarations rows. The window reads them a page at a time through
+desktop.store.listing; ``read_summaries`` is for readers that want them all
+(``jixiao list``).
 """
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from datetime import datetime
 
 from desktop.store.database import Database
 
-_COLUMNS = ("id, project_name, applicant_unit, budget_unit, fiscal_year, annual_amount, status, updated_at, "
-            "error_count, warning_count")
+COLUMNS = ("id, project_name, applicant_unit, budget_unit, fiscal_year, annual_amount, status, updated_at, "
+           "error_count, warning_count")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Summary:
 
 def read_summaries(db: Database, decl_id: int | None = None) -> list[Summary]:
     """All declarations (or one), most recently changed first."""
-    sql = f"SELECT {_COLUMNS} FROM declarations"
+    sql = f"SELECT {COLUMNS} FROM declaration_list"
     args: tuple = ()
     if decl_id is not None:
         sql += " WHERE id = ?"
@@ -43,4 +45,11 @@ def read_summaries(db: Database, decl_id: int | None = None) -> list[Summary]:
         rows = con.execute(sql, args).fetchall()
     finally:
         con.close()
-    return [Summary(*r[:7], datetime.fromisoformat(r[7]) if r[7] else None, *r[8:]) for r in rows]
+    return [summary_of(r) for r in rows]
+
+
+def summary_of(row: tuple) -> Summary:
+    """A Summary from a row of COLUMNS."""
+    decl_id, name, unit, budget_unit, year, amount, status, updated, errors, warnings = row
+    return Summary(decl_id, name, unit, budget_unit, year, amount, status,
+                   datetime.fromisoformat(updated) if updated else None, errors, warnings)

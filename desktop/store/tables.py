@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -35,6 +35,10 @@ class DeclarationRow(Base):
     policy_basis: Mapped[str] = mapped_column(Text, default="")
     annual_goals: Mapped[str] = mapped_column(Text, default="")
     long_term_goals: Mapped[str] = mapped_column(Text, default="")
+
+    # 本年度项目金额 parsed (None when it does not parse), written with the row,
+    # so that the list sorts by amount in SQL (schema 0003).
+    annual_amount_value: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     # Problem counts as of the last save, so the list needs no re-check at start.
     error_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,8 @@
 marks on stdout so the parent can kill it inside the import's transaction.
 
 Prints "B" when the first declaration has been written inside the transaction
-(nothing committed yet), "C" once the import has committed. Everything else is
+(nothing committed yet), "C" as the commit starts: a kill before "C" can only
+find nothing saved (a kill after it may find either, both whole). Everything else is
 the real command line (desktop.cli.main).
 """
 import sys
@@ -14,15 +15,17 @@ def main(argv: list[str]) -> int:
     real_save_all = Repository.save_all
 
     def save_all(self, decls, *args, progress=None, **kwargs):
+        from sqlalchemy import event
+
+        event.listen(self.db.engine, "commit", lambda _conn: print("C", flush=True), once=True)
+
         def marked(done: int, total: int) -> None:
             if done == 1:
                 print("B", flush=True)
             if progress is not None:
                 progress(done, total)
 
-        saved = real_save_all(self, decls, *args, progress=marked, **kwargs)
-        print("C", flush=True)
-        return saved
+        return real_save_all(self, decls, *args, progress=marked, **kwargs)
 
     Repository.save_all = save_all
     from desktop.cli import main as cli_main
