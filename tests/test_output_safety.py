@@ -155,3 +155,15 @@ def test_a_backup_onto_a_full_disk_fails_and_leaves_nothing_behind(filled, small
         backup_to(db, small_disk.path / "备份.sqlite3")
     assert sorted(p.name for p in small_disk.path.iterdir()) == [".filler"]
     assert fingerprint(filled) == before
+
+
+def test_the_backup_command_makes_a_checked_copy_and_never_overwrites(filled, tmp_path, capsys):
+    target = tmp_path / "备份.sqlite3"
+    code, out, err = run(capsys, "--db", filled, "backup", "-o", target)
+    assert code == 0, err
+    assert content(target) == content(filled)
+    before = fingerprint(filled)
+    for bad in (target, filled, Path(f"{filled}-wal"), tmp_path / "备份.pdf"):
+        code, _out, err = run(capsys, "--db", filled, "backup", "-o", bad)
+        assert code == 2 and err.strip() and "Traceback" not in err
+    assert fingerprint(filled) == before and content(target) == content(filled)

@@ -13,6 +13,9 @@ def open_sample(window_factory, db_path, decl):
     with open_database(db_path) as db:
         saved = Repository(db).save(decl)
     window = window_factory()
+    # Wide enough for the spelt-out tab titles (基本信息（1错）); narrower windows
+    # show the short ones (基本信息 1), see test_editor_layout.py.
+    window.resize(1600, 1000)
     window.open_declaration(saved.id)
     return window
 

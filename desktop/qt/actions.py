@@ -19,7 +19,7 @@ class ActionSpec:
     id: str  # the window gets it as `<id>_action`
     text: str
     slot: str  # a method of the window
-    menu: str  # file / decl / view
+    menu: str  # file / view / decl
     shortcuts: tuple = ()
     enabled_when: str | None = None  # a key of CONDITIONS; None: always
 
@@ -55,6 +55,9 @@ ACTIONS: tuple[ActionSpec | None, ...] = (
     ActionSpec("restore", "从备份恢复…", "restore_dialog", "file"),
     SEPARATOR,
     ActionSpec("quit", "退出", "close", "file", (Key.Quit,)),
+    ActionSpec("next_tab", "下一个标签页", "next_tab", "view", ("Ctrl+PgDown",), "open"),
+    ActionSpec("previous_tab", "上一个标签页", "previous_tab", "view", ("Ctrl+PgUp",), "open"),
+    SEPARATOR,
     ActionSpec("final", "定稿", "mark_final", "decl", (), "draft"),
     ActionSpec("draft", "退回草稿", "mark_draft", "decl", (), "final"),
 )

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.qt.fonts import ui_font
@@ -20,7 +20,49 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP)
     app.setApplicationDisplayName("绩效目标申报表")
     app.setFont(ui_font())
+    install_chinese(app)
     return app
+
+
+def install_chinese(app: QApplication) -> bool:
+    """Qt's own texts in Chinese: message-box buttons (确定/是/否), file and print dialogs.
+
+    The translations ship with PySide6 (and are kept in the bundle); without
+    them those read OK / Yes / Look in / File name. True when installed."""
+    if getattr(app, "_jixiao_translators", None):
+        return True
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        folders.append(str(Path(frozen) / "PySide6" / "Qt" / "translations"))
+    translators: list[QTranslator] = [_GapsInQtChinese(app)]
+    app.installTranslator(translators[0])
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        t = QTranslator(app)
+        if any(t.load(name, folder) for folder in folders):
+            app.installTranslator(t)
+            translators.append(t)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    app._jixiao_translators = translators  # type: ignore[attr-defined]  # kept alive with the app
+    return len(translators) > 1
+
+
+class _GapsInQtChinese(QTranslator):
+    """Texts of Qt 6.11's dialogs that its shipped zh_CN catalogue lacks (it has
+    them without the accelerator: "Look in:", "Page Set:"); installed first, so
+    asked last."""
+
+    TEXTS = {
+        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+        ("QPrintSettingsOutput", "Page &Set:"): "页面组(&S)：",
+    }
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return self.TEXTS.get((context, source), "")
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 def _refuse(exc: Exception, title: str = "无法打开数据库") -> None:

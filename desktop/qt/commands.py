@@ -29,6 +29,9 @@ class SetFieldCommand(QUndoCommand):
         self.new = other.new
         return True
 
+    def focus_path(self) -> str:
+        return self.path
+
     def redo(self) -> None:
         self.doc.set_field(self.path, self.new)
 
@@ -41,6 +44,9 @@ class InsertRowCommand(QUndoCommand):
                  parent: QUndoCommand | None = None):
         super().__init__(text, parent)
         self.doc, self.kind, self.index, self.row = doc, kind, index, row
+
+    def focus_path(self) -> str:
+        return f"{self.kind}[{self.index}]"
 
     def redo(self) -> None:
         self.doc.insert_row(self.kind, self.index, self.row.model_copy())
@@ -56,6 +62,9 @@ class RemoveRowCommand(QUndoCommand):
         self.doc, self.kind, self.index = doc, kind, index
         self.row = doc.rows(kind)[index].model_copy()
 
+    def focus_path(self) -> str:
+        return f"{self.kind}[{self.index}]"
+
     def redo(self) -> None:
         self.doc.remove_row(self.kind, self.index)
 
@@ -68,6 +77,9 @@ class MoveRowCommand(QUndoCommand):
                  parent: QUndoCommand | None = None):
         super().__init__(text, parent)
         self.doc, self.kind, self.src, self.dst = doc, kind, src, dst
+
+    def focus_path(self) -> str:
+        return f"{self.kind}[{self.dst}]"
 
     def redo(self) -> None:
         self.doc.move_row(self.kind, self.src, self.dst)
@@ -88,6 +100,9 @@ class CompositeCommand(QUndoCommand):
         super().__init__(text)
         self.children = list(children)
 
+    def focus_path(self) -> str | None:
+        return focus_path_of(self.children[-1]) if self.children else None
+
     def redo(self) -> None:
         for c in self.children:
             c.redo()
@@ -95,3 +110,9 @@ class CompositeCommand(QUndoCommand):
     def undo(self) -> None:
         for c in reversed(self.children):
             c.undo()
+
+
+def focus_path_of(command) -> str | None:
+    """The field an undo step changed, so undo and redo can show it to the user."""
+    focus = getattr(command, "focus_path", None)
+    return focus() if focus is not None else None

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from desktop.domain.model import CostItem, Declaration, Indicator
 from desktop.domain.problems import Problem
 from desktop.domain.template import Template, registry
+from desktop.qt.visited import VisitedFields
 from desktop.services.checking import check
 
 ROW_TYPES = {"cost_items": CostItem, "indicators": Indicator}
@@ -31,6 +32,9 @@ class DeclarationDocument(QObject):
     rowsMoved = Signal(str, int, int)
     changed = Signal()  # any edit (for autosave)
     problemsChanged = Signal()
+    # What the editor shows of the problems changed: they did, or a field was
+    # visited and its "fill me in" problem is no longer quiet (desktop.qt.visited).
+    marksChanged = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -38,6 +42,8 @@ class DeclarationDocument(QObject):
         self.declaration: Declaration | None = None
         self.problems: list[Problem] = []
         self.problems_by_field: dict[str, list[Problem]] = {}
+        self.visited = VisitedFields(self)
+        self.visited.changed.connect(self.marksChanged)
         # Set by the editing controller: sees every edit before it runs and
         # returns the command to push (possibly wrapped), or None to decline
         # it. Rules such as "editing a final form returns it to draft" live
@@ -62,6 +68,7 @@ class DeclarationDocument(QObject):
     def load(self, decl: Declaration | None) -> None:
         self.undo_stack.clear()
         self.declaration = decl
+        self.visited.follow(None if decl is None else (decl.id if decl.id is not None else id(decl)))
         self.reset.emit()
         self.recheck()
 
@@ -91,12 +98,14 @@ class DeclarationDocument(QObject):
         self.rowsAboutToBeInserted.emit(kind, index)
         self.rows(kind).insert(index, row)
         self.rowsInserted.emit(kind, index)
+        self.visited.row_inserted(kind, index)
         self._edited()
 
     def remove_row(self, kind: str, index: int):
         self.rowsAboutToBeRemoved.emit(kind, index)
         row = self.rows(kind).pop(index)
         self.rowsRemoved.emit(kind, index)
+        self.visited.row_removed(kind, index)
         self._edited()
         return row
 
@@ -106,6 +115,7 @@ class DeclarationDocument(QObject):
         rows = self.rows(kind)
         rows.insert(dst, rows.pop(src))
         self.rowsMoved.emit(kind, src, dst)
+        self.visited.row_moved(kind, src, dst)
         self._edited()
 
     def _edited(self) -> None:
@@ -123,9 +133,22 @@ class DeclarationDocument(QObject):
             by_field[p.field].append(p)
         self.problems_by_field = dict(by_field)
         self.problemsChanged.emit()
+        self.marksChanged.emit()
 
     def problems_for(self, path: str) -> list[Problem]:
         return self.problems_by_field.get(path, [])
+
+    def is_quiet(self, problem: Problem) -> bool:
+        """A required field still empty that the user has not been to yet: shown softly."""
+        return self.visited.is_quiet(problem)
+
+    def marks_for(self, path: str) -> tuple[list[Problem], list[Problem]]:
+        """The field's problems to mark as they are, and those still quiet (待填写)."""
+        shown: list[Problem] = []
+        quiet: list[Problem] = []
+        for p in self.problems_by_field.get(path, ()):
+            (quiet if self.visited.is_quiet(p) else shown).append(p)
+        return shown, quiet
 
     @property
     def error_count(self) -> int:

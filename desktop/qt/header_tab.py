@@ -1,4 +1,8 @@
-"""基本信息: the header fields laid out as on the form."""
+"""基本信息: the header fields laid out as on the form.
+
+Two fields a row, as printed, where there is room; one a row in a narrow
+editor (1024×700, 150 %), where two would cut unit names and hints short.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,6 +15,9 @@ from desktop.qt.bindings import Binding, ComboBinding, LineBinding, SpinBinding,
 from desktop.qt.document import DeclarationDocument
 
 
+TWO_COLUMNS_WIDTH = 720  # narrower, two fields a row leave each under ~200 px
+
+
 class HeaderTab(QWidget):
     def __init__(self, doc: DeclarationDocument, parent=None):
         super().__init__(parent)
@@ -19,9 +26,9 @@ class HeaderTab(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
         self.grid = grid
+        self._cells: list[tuple[int, int, QLabel, QWidget]] = []  # (row, column) as on the form
+        self.columns = 0
         t = registry().default
 
         def line(path, row, col, placeholder="", amount=False):
@@ -35,9 +42,8 @@ class HeaderTab(QWidget):
         def combo(path, row, col, editable, values=()):
             w = QComboBox(self)
             w.setEditable(editable)
-            if not editable:
-                w.addItem("")  # nothing chosen yet
             w.addItems(list(values))
+            w.setCurrentIndex(-1)  # nothing chosen yet looks empty, not like the first choice
             self._place(path, w, row, col, t.label(path))
             self.bindings[path] = ComboBinding(doc, path, w, t.label(path))
             return w
@@ -67,9 +73,8 @@ class HeaderTab(QWidget):
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status-label")
-        grid.addWidget(QLabel("状态", self), 6, 0)
-        grid.addWidget(self.status_label, 6, 1)
-        grid.setRowStretch(7, 1)
+        self._cells.append((6, 0, QLabel("状态", self), self.status_label))
+        self._arrange(2)
         doc.reset.connect(self._refresh_extra)
         doc.fieldChanged.connect(self._field_changed)
 
@@ -86,9 +91,33 @@ class HeaderTab(QWidget):
         lab.setBuddy(widget)
         self.labels[path] = lab
         widget.setObjectName(path)
-        self.grid.addWidget(lab, row, col)
-        self.grid.addWidget(widget, row, col + 1)
+        self._cells.append((row, col, lab, widget))
         self.widgets[path] = widget
+
+    def _arrange(self, columns: int) -> None:
+        """Lay the fields out two a row (as on the form) or one a row, in the form's order."""
+        if columns == self.columns:
+            return
+        grid = self.grid
+        for _row, _col, lab, widget in self._cells:
+            grid.removeWidget(lab)
+            grid.removeWidget(widget)
+        last = 0
+        for row, col, lab, widget in self._cells:
+            r, c = (row, col) if columns == 2 else (row * 2 + col // 2, 0)
+            grid.addWidget(lab, r, c)
+            grid.addWidget(widget, r, c + 1)
+            last = max(last, r)
+        for r in range(grid.rowCount()):
+            grid.setRowStretch(r, 0)
+        grid.setRowStretch(last + 1, 1)  # the fields stay together at the top
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1 if columns == 2 else 0)
+        self.columns = columns
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if event.size().width() >= TWO_COLUMNS_WIDTH else 1)
 
     def set_previous_values(self, applicants: list[str], budget_units: list[str]) -> None:
         """Offer the units typed in earlier declarations."""
@@ -97,6 +126,7 @@ class HeaderTab(QWidget):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(values)
+            combo.setCurrentIndex(-1)
             combo.setEditText(text)
             combo.blockSignals(False)
 
@@ -115,6 +145,7 @@ class HeaderTab(QWidget):
         combo.blockSignals(True)
         combo.clear()
         combo.addItems(list(t.option_values("project_type")))
+        combo.setCurrentIndex(-1)
         combo.setEditText(text)
         combo.blockSignals(False)
 

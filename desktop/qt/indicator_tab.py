@@ -58,6 +58,14 @@ class CategoryDelegate(QStyledItemDelegate):
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData() or editor.currentText())
 
+    def updateEditorGeometry(self, editor, option, index):
+        # The column is narrower than the longest choice (满意度指标, *服务对象满意度指标):
+        # the chooser reaches over the next column instead of cutting the name ("满意度扌").
+        rect = option.rect
+        hint = editor.sizeHint()
+        height = min(rect.height(), hint.height())
+        editor.setGeometry(rect.x(), rect.y() + (rect.height() - height) // 2, max(rect.width(), hint.width()), height)
+
 
 class IndicatorEditor(RowsEditor):
     def __init__(self, doc: DeclarationDocument, parent=None):
@@ -77,6 +85,15 @@ class IndicatorEditor(RowsEditor):
             header.resizeSection(col, width)
         for col in (2, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        doc.reset.connect(self._fit_category_column)
+        self._fit_category_column()
+
+    def _fit_category_column(self) -> None:
+        """一级指标 wide enough for its longest name on one line (满意度指标), in this font."""
+        fm = self.view.fontMetrics()
+        width = max([fm.horizontalAdvance(n) + 12 for n in self.doc.template.level1_names] + [72])  # + cell margins
+        if self.view.horizontalHeader().sectionSize(0) < width:
+            self.view.horizontalHeader().resizeSection(0, width)
 
     def new_row(self) -> Indicator:
         # A new row continues the category of the row it follows.

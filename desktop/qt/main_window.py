@@ -13,26 +13,30 @@ them together and shows the outcome.
 from __future__ import annotations
 
 import re
-import sqlite3
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
-    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QFileDialog, QLabel, QMainWindow,
+    QMessageBox, QSplitter,
 )
 
 from desktop import paths
-from desktop.io.output import OutputRefused, check_output
-from desktop.qt.declaration_list import ID_ROLE, DeclarationFilter, DeclarationListModel
+from desktop.qt.list_panel import ListPanel
+from desktop.qt import backup_ui
 from desktop.qt.editor_tabs import EditorTabs
 from desktop.qt.settings import AppSettings
-from desktop.store.backup import backup_to, daily_backup, inspect_backup, restore_from
-from desktop.store.database import Database, DatabaseError
-from desktop.store.summaries import read_summaries
+from desktop.store.database import Database
 from desktop.store.write_errors import is_write_error, write_error_message
+
+if TYPE_CHECKING:
+    from desktop.qt.cost_tab import CostTab
+    from desktop.qt.header_tab import HeaderTab
+    from desktop.qt.indicator_tab import IndicatorEditor
+    from desktop.qt.printing_ui import PreviewTab
+    from desktop.qt.text_tab import TextTab
 
 # The editor's modules pull in pydantic, SQLAlchemy and QtPdf; finish_start
 # imports them after the window has shown (see the module docstring).
@@ -45,16 +49,35 @@ QLabel#cost-total[problem="warning"], QLabel#cost-total[problem="error"] { paddi
 
 
 class MainWindow(QMainWindow):
+    # Set by finish_start (second step of start-up), from self.tabs.
+    header_tab: HeaderTab
+    policy_tab: TextTab
+    cost_tab: CostTab
+    goals_tab: TextTab
+    indicator_tab: IndicatorEditor
+    preview_tab: PreviewTab
+
     def __init__(self, db: Database, settings: AppSettings | None = None):
         super().__init__()
         self.db = db
         self.settings = settings or AppSettings()
         self.editor_ready = False
-        self.setWindowTitle(f"绩效目标申报表 — {db.path.name}")
+        # The platform adds the application's name ("… — 绩效目标申报表") itself.
+        self.setWindowTitle(db.path.name)
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
 
-        self._build_list()
+        self.list_panel = ListPanel(db, self)
+        self.list_panel.currentDeclarationChanged.connect(self._list_current_changed)
+        self.list_panel.keep_selected = lambda: self.open_id if self.editor_ready else None
+        self.list_panel.new_button.clicked.connect(self.new_declaration)
+        self.list_panel.copy_button.clicked.connect(self.duplicate_declaration)
+        self.list_panel.delete_button.clicked.connect(self.delete_declaration)
+        # The panel's parts under the names the rest of the window (and its tests) use.
+        for name in ("list_model", "list_view", "search", "year_filter", "unit_filter", "status_filter",
+                     "new_button", "copy_button", "delete_button"):
+            setattr(self, name, getattr(self.list_panel, name))
+        self.list_filter = self.list_model  # the model filters itself (queries in desktop.store.listing)
         self.tabs = EditorTabs()
         splitter = QSplitter(self)
         splitter.setObjectName("main-splitter")
@@ -72,8 +95,7 @@ class MainWindow(QMainWindow):
         self.unsaved_label.hide()
         self.statusBar().addPermanentWidget(self.unsaved_label)
 
-        self.list_model.set_items(read_summaries(db))
-        self._refresh_filter_choices()
+        self.list_panel.reload()
         for b in (self.new_button, self.copy_button, self.delete_button):
             b.setEnabled(False)  # until the editor has loaded
         if self.settings.geometry:
@@ -114,7 +136,7 @@ class MainWindow(QMainWindow):
         self._build_undo_actions()
         self.menus["view"].addAction(self.problems.toggleViewAction())
         self.doc.reset.connect(self._update_enabled)
-        self.doc.fieldChanged.connect(lambda path: path == "status" and self._update_enabled())
+        self.doc.fieldChanged.connect(self._field_changed)
         if self.settings.state:
             self.restoreState(self.settings.state)
         self.editor_ready = True
@@ -125,69 +147,12 @@ class MainWindow(QMainWindow):
         last = self.settings.last_declaration(str(self.db.path))
         if last is not None and self.list_model.row_of(last) >= 0:
             self.open_declaration(last)
-        elif self.list_model.items:
-            self.open_declaration(self.list_model.items[0].id)
+        elif self.list_model.rowCount():
+            self.open_declaration(self.list_model.id_at(0))
         else:
             self.doc.load(None)
 
     # -- construction --------------------------------------------------------
-    def _build_list(self) -> None:
-        self.list_model = DeclarationListModel(self)
-        self.list_filter = DeclarationFilter(self)
-        self.list_filter.setSourceModel(self.list_model)
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("搜索项目名称、单位、年度、金额…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda t: self.list_filter.set_filters(text=t))
-        self.year_filter = QComboBox()
-        self.unit_filter = QComboBox()
-        self.status_filter = QComboBox()
-        self.status_filter.addItems(["全部状态", "草稿", "定稿"])
-        self.year_filter.currentIndexChanged.connect(self._apply_filters)
-        self.unit_filter.currentIndexChanged.connect(self._apply_filters)
-        self.status_filter.currentIndexChanged.connect(self._apply_filters)
-        self.list_view = QTableView()
-        self.list_view.setObjectName("declaration-list")
-        self.list_view.setModel(self.list_filter)
-        self.list_view.setSortingEnabled(True)
-        self.list_view.sortByColumn(6, Qt.SortOrder.DescendingOrder)
-        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_view.verticalHeader().hide()
-        # Fixed widths: sizing columns or rows to their contents would read
-        # every row of a long list at start-up.
-        header = self.list_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((0, 80, 62, 100, 40, 56, 80)):
-            if width:
-                header.resizeSection(col, width)
-        self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.list_view.selectionModel().currentRowChanged.connect(self._list_current_changed)
-
-        self.new_button = QPushButton("新建")
-        self.copy_button = QPushButton("复制")
-        self.delete_button = QPushButton("删除")
-        self.new_button.clicked.connect(self.new_declaration)
-        self.copy_button.clicked.connect(self.duplicate_declaration)
-        self.delete_button.clicked.connect(self.delete_declaration)
-
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.search)
-        filters = QHBoxLayout()
-        for w in (self.year_filter, self.unit_filter, self.status_filter):
-            filters.addWidget(w)
-        layout.addLayout(filters)
-        layout.addWidget(self.list_view, 1)
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.copy_button, self.delete_button):
-            buttons.addWidget(b)
-        layout.addLayout(buttons)
-        self.list_panel = panel
-
     def _build_undo_actions(self) -> None:
         edit_menu = self.menus["edit"]
         self.undo_action = self.doc.undo_stack.createUndoAction(self, "撤销")
@@ -197,26 +162,30 @@ class MainWindow(QMainWindow):
         for a in (self.undo_action, self.redo_action):
             edit_menu.addAction(a)
             self.addAction(a)
+        # After the step has run: show the user the field it changed.
+        self.undo_action.triggered.connect(lambda: self._show_step(self.doc.undo_stack.index()))
+        self.redo_action.triggered.connect(lambda: self._show_step(self.doc.undo_stack.index() - 1))
+
+    def _show_step(self, index: int) -> None:
+        from desktop.qt.commands import focus_path_of
+
+        path = focus_path_of(self.doc.undo_stack.command(index)) if index >= 0 else None
+        if path:
+            self.tabs.focus_field(path)
+
+    def next_tab(self) -> None:
+        self.tabs.step(1)
+
+    def previous_tab(self) -> None:
+        self.tabs.step(-1)
 
     # -- list ------------------------------------------------------------------
-
     def reload_list(self) -> None:
-        self.list_model.set_items(read_summaries(self.db))
-        self._refresh_filter_choices()
+        self.list_panel.reload()
         self._refresh_unit_choices()
 
     def _refresh_filter_choices(self) -> None:
-        years = sorted({str(s.fiscal_year) for s in self.list_model.items}, reverse=True)
-        units = sorted({s.applicant_unit for s in self.list_model.items if s.applicant_unit})
-        for combo, first, values in ((self.year_filter, "全部年度", years), (self.unit_filter, "全部单位", units)):
-            current = combo.currentText()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(first)
-            combo.addItems(values)
-            i = combo.findText(current)
-            combo.setCurrentIndex(max(i, 0))
-            combo.blockSignals(False)
+        self.list_panel.refresh_filter_choices()
 
     def _refresh_unit_choices(self) -> None:
         """Offer the units of earlier declarations in the editor's unit fields."""
@@ -224,36 +193,15 @@ class MainWindow(QMainWindow):
             self.header_tab.set_previous_values(
                 self.repo.previous_values("applicant_unit"), self.repo.previous_values("budget_unit"))
 
-    def _apply_filters(self) -> None:
-        def value(combo):
-            return combo.currentText() if combo.currentIndex() > 0 else ""
-
-        self.list_filter.set_filters(year=value(self.year_filter), unit=value(self.unit_filter),
-                                     status=value(self.status_filter))
-
-    def _list_current_changed(self, current, _previous) -> None:
-        if not current.isValid() or not self.editor_ready:
-            return
-        decl_id = current.data(ID_ROLE)
-        if self.doc.declaration is None or decl_id != self.doc.declaration.id:
+    def _list_current_changed(self, decl_id: int) -> None:
+        if self.editor_ready and decl_id != self.open_id:
             self.open_declaration(decl_id)
 
     def selected_ids(self) -> list[int]:
-        rows = self.list_view.selectionModel().selectedRows()
-        return [r.data(ID_ROLE) for r in rows]
+        return self.list_panel.selected_ids()
 
     def _select_in_list(self, decl_id: int) -> None:
-        row = self.list_model.row_of(decl_id)
-        if row < 0:
-            return
-        proxy_index = self.list_filter.mapFromSource(self.list_model.index(row, 0))
-        if proxy_index.isValid():
-            sm = self.list_view.selectionModel()
-            sm.blockSignals(True)
-            sm.setCurrentIndex(proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                               | QItemSelectionModel.SelectionFlag.Rows)
-            sm.blockSignals(False)
-            self.list_view.scrollTo(proxy_index)
+        self.list_panel.select(decl_id)
 
     # -- declarations ----------------------------------------------------------
     @property
@@ -267,6 +215,11 @@ class MainWindow(QMainWindow):
     @property
     def _dirty(self) -> bool:
         return self.session.dirty
+
+    @property
+    def open_id(self) -> int | None:
+        d = self.doc.declaration
+        return d.id if d is not None else None
 
     def _saved_or_warn(self) -> bool:
         """Save before an action that leaves the open declaration; if that fails, say so and stop."""
@@ -288,8 +241,8 @@ class MainWindow(QMainWindow):
             opened = self.session.open(decl_id)
         except UnsavedEdits:
             self._warn_unsaved()
-            if self.doc.declaration is not None:
-                self._select_in_list(self.doc.declaration.id)  # stay on the unsaved one
+            if self.open_id is not None:
+                self._select_in_list(self.open_id)  # stay on the unsaved one
             return
         if opened:
             self.settings.set_last_declaration(str(self.db.path), decl_id)
@@ -326,10 +279,10 @@ class MainWindow(QMainWindow):
         self._made(self.session.copy_forward)
 
     def delete_declaration(self) -> None:
-        ids = self.selected_ids() or ([self.doc.declaration.id] if self.doc.declaration else [])
+        ids = self.selected_ids() or ([self.open_id] if self.open_id is not None else [])
         if not ids:
             return
-        names = [s.project_name or "（未命名）" for s in self.list_model.items if s.id in ids]
+        names = [s.project_name or "（未命名）" for s in self.list_model.summaries(ids[:10])]
         answer = QMessageBox.question(
             self, "删除申报表",
             f"确定删除以下 {len(ids)} 份申报表吗？删除后不能恢复。\n\n" + "\n".join(names[:10]),
@@ -349,8 +302,8 @@ class MainWindow(QMainWindow):
             self.list_model.remove(decl_id)
         if self.doc.declaration is not None and self.doc.declaration.id in ids:
             self.doc.load(None)
-            if self.list_model.items:
-                self.open_declaration(self.list_model.items[0].id)
+            if self.list_model.rowCount():
+                self.open_declaration(self.list_model.id_at(0))
         self._refresh_filter_choices()
 
     def save(self) -> bool:
@@ -393,62 +346,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已另存到 {path}（可用“导入”取回）", 8000)
         return True
 
-    # -- backups ------------------------------------------------------------------------
+    # -- backups (desktop.qt.backup_ui) ------------------------------------------------
     def daily_backup(self) -> None:
-        try:
-            made = daily_backup(self.db)
-        except (OSError, sqlite3.Error, DatabaseError) as exc:  # never in the user's way, but say so
-            self.statusBar().showMessage(f"自动备份失败：{exc}", 15000)
-            return
-        if made:
-            self.statusBar().showMessage(f"已自动备份到 {made}", 5000)
+        backup_ui.daily(self)
 
     def backup_dialog(self) -> None:
-        if not self._saved_or_warn():
-            return
-        suggested = self.db.path.parent / f"{self.db.path.stem}-备份-{date.today():%Y%m%d}.sqlite3"
-        name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)")
-        if not name:
-            return
-        try:
-            target = check_output(Path(name), "backup", paths.database_files(self.db.path))
-            backup_to(self.db, target)
-        except OutputRefused as exc:
-            QMessageBox.warning(self, "不能备份到这里", str(exc))
-            return
-        except (OSError, sqlite3.Error, DatabaseError) as exc:
-            QMessageBox.critical(self, "备份失败", f"{write_error_message(exc, '备份')}\n（{name}）")
-            return
-        self.statusBar().showMessage(f"已备份到 {name}", 5000)
+        backup_ui.backup_dialog(self)
 
     def restore_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "从备份恢复", str(self.db.path.parent / "backups"),
-                                              "数据库备份 (*.sqlite3 *.db);;所有文件 (*)")
-        if not name:
-            return
-        try:
-            info = inspect_backup(Path(name))
-        except DatabaseError as exc:
-            QMessageBox.warning(self, "不能恢复", str(exc))
-            return
-        answer = QMessageBox.question(
-            self, "从备份恢复",
-            f"用备份 {Path(name).name}（{info.declarations} 份申报表）替换当前的全部数据吗？\n"
-            "恢复前会先把当前数据另存一份。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes or not self._saved_or_warn():
-            return
-        self.doc.load(None)
-        try:
-            safety = restore_from(self.db, Path(name))
-        except (DatabaseError, OSError, sqlite3.Error) as exc:
-            QMessageBox.critical(self, "恢复失败", f"{exc}\n当前数据没有改变。")
-            self.reload_list()
-            return
-        self.reload_list()
-        if self.list_model.items:
-            self.open_declaration(self.list_model.items[0].id)
-        QMessageBox.information(self, "恢复完成", f"已从备份恢复 {info.declarations} 份申报表。\n恢复前的数据另存在 {safety}。")
+        backup_ui.restore_dialog(self)
 
     # -- import / export ------------------------------------------------------------
     def import_dialog(self) -> None:
@@ -466,7 +372,7 @@ class MainWindow(QMainWindow):
         saved = import_into(self, self.repo, files)
         if saved:
             self.reload_list()
-            self.open_declaration(saved[0].id)
+            self.open_declaration(saved[0].id or 0)
 
     def _chosen_declarations(self) -> tuple[list, str]:
         """The selected declarations (or the open one) and a file name for them.
@@ -475,7 +381,7 @@ class MainWindow(QMainWindow):
         carries its edits even when they could not be saved (disk full)."""
         self.save()
         open_decl = self.doc.declaration
-        ids = self.selected_ids() or ([open_decl.id] if open_decl else [])
+        ids = self.selected_ids() or ([self.open_id] if self.open_id is not None else [])
         decls = [open_decl if open_decl is not None and i == open_decl.id else self.repo.load(i) for i in ids]
         if not decls:
             return [], ""
@@ -544,6 +450,7 @@ class MainWindow(QMainWindow):
         d = self.doc.declaration
         if d is None or d.status == FINAL:
             return
+        self.doc.visited.reveal_all()  # asking for 定稿: every empty required field is marked red now
         errors = finalize_blockers(self.doc.problems)
         if errors:
             QMessageBox.warning(self, "不能定稿", f"还有 {len(errors)} 个错误，改正后才能定稿：\n\n"
@@ -580,7 +487,8 @@ class MainWindow(QMainWindow):
     def _resolve_unsaved_on_close(self) -> bool:
         """The last edits are not on disk: offer to save them elsewhere. True when closing may go on."""
         while True:
-            name = self.doc.declaration.header.project_name or "（未命名）"
+            d = self.doc.declaration
+            name = (d.header.project_name if d else "") or "（未命名）"
             box = QMessageBox(QMessageBox.Icon.Warning, "修改尚未保存",
                               f"《{name}》最近的修改没能保存：{self.save_error}。\n\n"
                               "关闭前可以把它另存为文件（JSON 交换文件，以后用“导入”取回），以免丢失。", parent=self)
@@ -605,6 +513,10 @@ class MainWindow(QMainWindow):
             else:
                 return False
 
+    def _field_changed(self, path: str) -> None:
+        if path == "status":
+            self._update_enabled()
+
     def _update_enabled(self) -> None:
         from desktop.qt.actions import update_enabled
 
@@ -618,6 +530,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session.stop()
+        self.list_model.listing.close()  # its read connection (Windows keeps open files locked)
         self.settings.geometry = self.saveGeometry()
         self.settings.state = self.saveState()
         self.settings.set_last_declaration(str(self.db.path), self.doc.declaration.id if self.doc.declaration else None)

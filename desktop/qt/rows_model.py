@@ -11,9 +11,12 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.amounts import display_amount
 from desktop.qt.commands import SetFieldCommand
 from desktop.qt.document import DeclarationDocument
+from desktop.qt.visited import is_fill_in
 
 ERROR_BG = QColor("#fde2e2")
 WARNING_BG = QColor("#fff4d6")
+# True for an empty cell that must be filled in: the view writes a grey 必填 in it.
+REQUIRED_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
 class RowsModel(QAbstractTableModel):
@@ -23,7 +26,7 @@ class RowsModel(QAbstractTableModel):
         self.amount_fields: set[str] = set()
         doc.reset.connect(self._reset)
         doc.fieldChanged.connect(self._field_changed)
-        doc.problemsChanged.connect(self._problems_changed)
+        doc.marksChanged.connect(self._problems_changed)
         def mine(action):
             """A slot that runs `action` only for this model's kind of rows."""
             def slot(k, *args):
@@ -76,13 +79,16 @@ class RowsModel(QAbstractTableModel):
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and field in self.amount_fields:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
-            problems = self.doc.problems_for(self.path(index.row(), index.column()))
-            if not problems:
-                return None
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, REQUIRED_ROLE):
+            # Quiet problems (a required cell not visited yet) colour nothing; their tooltip still says why.
+            shown, quiet = self.doc.marks_for(self.path(index.row(), index.column()))
+            if role == REQUIRED_ROLE:
+                return any(is_fill_in(p) for p in [*shown, *quiet])
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(p.message for p in problems)
-            return QBrush(ERROR_BG if any(p.is_error for p in problems) else WARNING_BG)
+                return "\n".join(p.message for p in [*shown, *quiet]) or None
+            if not shown:
+                return None
+            return QBrush(ERROR_BG if any(p.is_error for p in shown) else WARNING_BG)
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -125,7 +131,8 @@ class RowsModel(QAbstractTableModel):
         for row, col in marked | self._marked:
             if row < self.rowCount():
                 idx = self.index(row, col)
-                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole,
+                                                 REQUIRED_ROLE])
         self._marked = marked
 
     def _about_to_move(self, kind: str, src: int, dst: int) -> None:
