@@ -35,7 +35,7 @@ from desktop.qt.app import make_app
 from desktop.store.database import open_database
 app = make_app()
 from desktop.qt.main_window import MainWindow
-db = open_database(sys.argv[1])
+db = open_database(sys.argv[1], defer_check=True)  # as run_window opens it
 w = MainWindow(db); w.show(); w.repaint()
 print(time.time())
 w.finish_start(); w.repaint()

@@ -106,7 +106,7 @@ def _offer_restore(exc: DatabaseDamaged):
 def run_window(db_path: Path) -> int:
     app = make_app()
     try:
-        db = open_database(db_path, write=True)
+        db = open_database(db_path, write=True, defer_check=True)
     except DatabaseDamaged as exc:
         db = _offer_restore(exc)
         if db is None:

@@ -121,6 +121,11 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(self._saved)
         self.session.saveFailed.connect(self._save_failed)
         self.session.saveRecovered.connect(self._save_recovered)
+        self.session.damaged.connect(self._database_damaged)
+        if self.db.page_check is not None:  # a large file: its pages are checked on a thread
+            self._check_timer = QTimer(self)
+            self._check_timer.timeout.connect(self._page_check_done)
+            self._check_timer.start(100)
 
         self.tabs.build(self.doc)
         for name in ("header_tab", "policy_tab", "cost_tab", "goals_tab", "indicator_tab", "preview_tab"):
@@ -318,6 +323,30 @@ class MainWindow(QMainWindow):
         self.unsaved_label.setText(f"⚠ 修改尚未保存：{why}。程序会自动重试；也可“文件 → 另存为文件”。")
         self.unsaved_label.show()
         self.list_model.set_unsaved(decl_id, why)
+
+    _damaged = False
+
+    def _page_check_done(self) -> None:
+        check = self.db.page_check
+        if check is None or not check.done:
+            return
+        self._check_timer.stop()
+        from desktop.store.database import DatabaseDamaged
+
+        try:
+            self.db.ensure_sound()
+        except DatabaseDamaged as exc:
+            self._database_damaged(str(exc))
+
+    def _database_damaged(self, message: str) -> None:
+        """Found after the window showed (large files are checked on a thread): nothing
+        was or will be written; say how to restore, and close."""
+        if self._damaged:
+            return
+        self._damaged = True
+        self.session.stop()
+        QMessageBox.critical(self, "数据库已损坏", message + "\n\n窗口将关闭，没有写入任何内容。")
+        self.close()
 
     def _save_recovered(self, decl_id: int) -> None:
         self.unsaved_label.hide()
@@ -526,7 +555,9 @@ class MainWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.finish_start()  # closing during start-up still saves settings consistently
-        if not self.save() and not self._resolve_unsaved_on_close():
+        if self._damaged:
+            self.session.stop()
+        elif not self.save() and not self._resolve_unsaved_on_close():
             event.ignore()
             return
         self.session.stop()

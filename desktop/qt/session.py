@@ -16,6 +16,7 @@ from desktop.domain.model import Declaration, Status
 from desktop.qt.commands import CompositeCommand, SetFieldCommand
 from desktop.qt.document import DeclarationDocument
 from desktop.services import declarations as service
+from desktop.store.database import DatabaseDamaged
 from desktop.store.repository import NotFound, Repository
 from desktop.store.write_errors import is_write_error, reason as write_reason
 
@@ -31,6 +32,7 @@ class EditingSession(QObject):
     saved = Signal(object)  # the Declaration as written
     saveFailed = Signal(int, str)  # declaration id, why (磁盘空间不足 …)
     saveRecovered = Signal(int)  # a save succeeded after failures
+    damaged = Signal(str)  # the database's pages are damaged: nothing may be written
 
     def __init__(self, repo: Repository, doc: DeclarationDocument, parent: QObject | None = None):
         super().__init__(parent)
@@ -86,6 +88,10 @@ class EditingSession(QObject):
             return True
         try:
             saved = service.save(self.repo, d, self.doc.problems)
+        except DatabaseDamaged as exc:  # found by the deferred page check of a large file
+            self.stop()
+            self.damaged.emit(str(exc))
+            return False
         except Exception as exc:
             if not is_write_error(exc):
                 raise

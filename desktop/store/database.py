@@ -16,6 +16,7 @@ import glob
 import os
 import re
 import sqlite3
+import threading
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +36,8 @@ SCHEMA_HEAD = "0003"
 KNOWN_REVISIONS = ("0001", "0002", "0003")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Above this size the window checks the file's pages on a thread (see open_database).
+DEFER_CHECK_BYTES = 64 * 1024 * 1024
 # How many before-migration / before-restore copies of each kind are kept.
 BEFORE_KEEP = 5
 # SQLite's primary result codes for a damaged file: SQLITE_CORRUPT, SQLITE_NOTADB.
@@ -180,6 +183,17 @@ class Database:
         # Set for a read-only folder, where SQLite cannot create the -shm file.
         self.immutable = False
         self.backup_path: Path | None = None
+        self.page_check: PageCheck | None = None  # a deferred quick_check still running
+
+    def ensure_sound(self) -> None:
+        """Before any write: wait for a deferred page check; refuse a damaged file."""
+        check = self.page_check
+        if check is None:
+            return
+        problem = check.wait()
+        if problem is not None:
+            raise damaged(self.path, problem)
+        self.page_check = None
 
     @cached_property
     def engine(self) -> "Engine":
@@ -213,12 +227,17 @@ class Database:
         self.close()
 
 
-def open_database(path: Path | str, *, write: bool = True) -> Database:
+def open_database(path: Path | str, *, write: bool = True, defer_check: bool = False) -> Database:
     """Open (creating if needed) and migrate a database.
 
     ``write=True`` takes the instance lock: a second window or writing command
     on the same file gets ``DatabaseLocked``. Read-only users skip the lock.
     A damaged file is refused with ``DatabaseDamaged`` (PRAGMA quick_check).
+
+    ``defer_check`` (the window): for a file larger than DEFER_CHECK_BYTES,
+    whose check takes about a second, the check runs on a thread instead and
+    every write waits for its verdict (``Database.ensure_sound``), so the
+    window shows at once and a damaged file is still never written.
     """
     path = Path(path)
     try:
@@ -244,7 +263,10 @@ def open_database(path: Path | str, *, write: bool = True) -> Database:
             raise read_only_folder_error(path, exc) from exc
     try:
         db = Database(path, lock, read_only=read_only_file or not folder_writable)
-        if exists:
+        if exists and defer_check and write and not db.read_only and path.stat().st_size > DEFER_CHECK_BYTES \
+                and current_revision(db) == SCHEMA_HEAD:
+            db.page_check = PageCheck(path)
+        elif exists:
             _check_pages(db)
         _migrate(db, write)
         return db
@@ -261,6 +283,29 @@ def read_only_folder_error(path: Path, exc: OSError | None = None) -> DatabaseEr
             f"数据库所在的文件夹 {path.parent} 是只读的，不能在其中编辑或导入。文件未做任何改动。"
             "查看、检查、导出和打印不受影响；如需编辑，请把数据库复制到可写的位置。")
     return DatabaseError(f"无法在数据库所在的文件夹 {path.parent} 中写入（{why}），不能编辑或导入。文件未做任何改动。")
+
+
+class PageCheck:
+    """PRAGMA quick_check of a large file on a thread of its own (own read-only connection)."""
+
+    def __init__(self, path: Path):
+        self.problem: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="jixiao-quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self.problem = file_problem(path)
+        except sqlite3.Error as exc:  # unreadable: as good as damaged for writing
+            self.problem = str(exc)
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> str | None:
+        self._thread.join()
+        return self.problem
 
 
 def _check_pages(db: Database) -> None:

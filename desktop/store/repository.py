@@ -125,10 +125,12 @@ class Repository:
         def counts_of(i: int) -> tuple[int, int]:
             return given[i]
 
+        self.db.ensure_sound()  # a deferred page check must pass before the first write
         with self.db.engine.begin() as conn:
             return write_declarations(conn, decls, now, keep_timestamps, counts_of, progress, WRITE_BATCH)
 
     def delete(self, decl_id: int) -> None:
         # cost_items and indicators go by ON DELETE CASCADE, the list and search rows by triggers
+        self.db.ensure_sound()
         with self.db.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM declarations WHERE id = ?", (decl_id,))
