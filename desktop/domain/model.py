@@ -91,7 +91,7 @@ class Declaration(_Model):
         obj, attr = _resolve(self, path)
         setattr(obj, attr, value)
 
-    def content_equals(self, other: "Declaration") -> bool:
+    def content_equals(self, other: Declaration) -> bool:
         """Same form content, ignoring id and timestamps."""
         skip = {"id", "created_at", "updated_at"}
         return self.model_dump(exclude=skip) == other.model_dump(exclude=skip)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.domain.model import Declaration
-from desktop.domain.problems import Problem, sort_key
+from desktop.domain.problems import Problem, Severity, sort_key
 from desktop.domain.targets import NOT_APPLICABLE, parse_target
 from desktop.domain.template import Template
 
@@ -58,7 +58,7 @@ class _Checker:
         self.glyph_check = glyph_check
         self.out: list[Problem] = []
 
-    def add(self, code: str, severity: str, field: str, message: str) -> None:
+    def add(self, code: str, severity: Severity, field: str, message: str) -> None:
         self.out.append(Problem(code, severity, field, message))
 
     def label(self, path: str) -> str:
@@ -114,9 +114,10 @@ class _Checker:
             if parsed.error:
                 self.add("amount.format", "error", f"cost_items[{i}].amount", f"第 {i + 1} 项测算金额“{item.amount.strip()}”{parsed.error}")
             values.append(parsed.value)
-        if annual is None or not values or any(v is None for v in values):
+        amounts = [v for v in values if v is not None]
+        if annual is None or not values or len(amounts) != len(values):
             return
-        total = sum(values, Decimal("0"))
+        total = sum(amounts, Decimal("0"))
         if total != annual:
             diff = total - annual
             self.add("cost.sum_mismatch", "warning", "cost_basis",
@@ -179,7 +180,7 @@ class _Checker:
             return
         is_rate = is_rate_name(name)
         if t.kind == "quantity":
-            if t.is_percent and t.number > 100:
+            if t.is_percent and t.number is not None and t.number > 100:
                 self.add("target.percent_over_100", "error", f"{p}.target",
                          f"第 {i + 1} 行目标值“{raw}”超过 100%")
             if is_rate and not t.is_percent:

@@ -49,7 +49,7 @@ class Template(_Strict):
     categories: tuple[Category, ...]
 
     @model_validator(mode="after")
-    def _check(self) -> "Template":
+    def _check(self) -> Template:
         if self.format != TEMPLATE_FORMAT:
             raise ValueError(f"不支持的模板格式 {self.format}（本程序支持 {TEMPLATE_FORMAT}）")
         if not self.categories:
@@ -117,7 +117,7 @@ class TemplateRegistry:
         self._by_id = templates
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> "TemplateRegistry":
+    def load(cls, folder: Path | None = None) -> TemplateRegistry:
         folder = folder or paths.forms_dir()
         templates: dict[str, Template] = {}
         files = sorted(folder.glob("*.json"))

@@ -150,9 +150,11 @@ class FormReader:
         self.forms: list[_Form] = []
         self.current: _Form | None = None
 
-    def title(self) -> None:
+    def title(self) -> _Form:
+        """A new form starts (at its title row, or where its first label shows one was lost)."""
         self.current = _Form(self.exact)
         self.forms.append(self.current)
+        return self.current
 
     def row(self, cells: list, at: str = "") -> None:
         """One table row; ``at`` says where it stands ("第 5 行") for messages."""
@@ -176,6 +178,7 @@ class FormReader:
                 return  # noise before the first form
             self.title()  # a form whose title line was lost
             form = self.current
+        assert form is not None
         header_at = indicator_header_at(keys)
         if header_at is not None:
             form.in_indicators = True
@@ -196,7 +199,7 @@ class FormReader:
             # In an exact source the cell right after a label is its value, even one
             # that reads like a label (a project named "项目类型").
             has_value = nxt is not None and (label_path(keys[nxt]) is None or (self.exact and nxt == i + 1))
-            if has_value:
+            if has_value and nxt is not None:
                 self._field(form, path, values[nxt], at, _is_number(cells[nxt]))
             else:
                 self._field(form, path, "", at)
@@ -216,15 +219,15 @@ class FormReader:
 
     def cost_heading(self, at: str = "") -> None:
         """The row "测算依据 | 测算内容 | 金额（元）" that only this app's Excel export writes."""
-        if self.current is None:
-            self.title()
-        self._field(self.current, "cost_basis", "", at)
-        self.current.exported = True
+        form = self.current if self.current is not None else self.title()
+        self._field(form, "cost_basis", "", at)
+        form.exported = True
 
     def cost_item(self, text, amount) -> None:
         """A cost item given as its own row under that heading: text and amount apart, as written."""
         shown = display_amount(cell_text(amount)) if _is_number(amount) else cell_text(amount)
-        self.current.cost_rows.append(CostItem(text=cell_text(text), amount=shown))
+        form = self.current if self.current is not None else self.title()
+        form.cost_rows.append(CostItem(text=cell_text(text), amount=shown))
 
     def declarations(self) -> list[Declaration]:
         decls = [f.finish() for f in self.forms if not f.empty]

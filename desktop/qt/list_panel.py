@@ -112,7 +112,8 @@ class ListPanel(QWidget):
 
     def selected_ids(self) -> list[int]:
         # by ranges: selecting all of 100,000 rows makes no index per row
-        ranges = self.list_view.selectionModel().selection()
+        selection = self.list_view.selectionModel().selection()
+        ranges = [selection.at(i) for i in range(selection.count())]
         rows = dict.fromkeys(row for r in ranges for row in range(r.top(), r.bottom() + 1))
         return [self.list_model.id_at(row) for row in rows]
 

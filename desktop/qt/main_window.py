@@ -74,9 +74,10 @@ class MainWindow(QMainWindow):
         self.list_panel.copy_button.clicked.connect(self.duplicate_declaration)
         self.list_panel.delete_button.clicked.connect(self.delete_declaration)
         # The panel's parts under the names the rest of the window (and its tests) use.
-        for name in ("list_model", "list_view", "search", "year_filter", "unit_filter", "status_filter",
-                     "new_button", "copy_button", "delete_button"):
-            setattr(self, name, getattr(self.list_panel, name))
+        panel = self.list_panel
+        self.list_model, self.list_view, self.search = panel.list_model, panel.list_view, panel.search
+        self.year_filter, self.unit_filter, self.status_filter = panel.year_filter, panel.unit_filter, panel.status_filter
+        self.new_button, self.copy_button, self.delete_button = panel.new_button, panel.copy_button, panel.delete_button
         self.list_filter = self.list_model  # the model filters itself (queries in desktop.store.listing)
         self.tabs = EditorTabs()
         splitter = QSplitter(self)

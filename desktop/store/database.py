@@ -196,7 +196,7 @@ class Database:
         self.page_check = None
 
     @cached_property
-    def engine(self) -> "Engine":
+    def engine(self) -> Engine:
         from sqlalchemy import URL, create_engine, event
 
         # URL.create, not an "sqlite:///path" string: that string is parsed, so a
@@ -220,7 +220,7 @@ class Database:
             self.engine.dispose()
         self.lock.release()
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -390,7 +390,7 @@ def _has_user_tables(db: Database) -> bool:
         con.close()
 
 
-def _run_alembic(engine: "Engine") -> None:
+def _run_alembic(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 

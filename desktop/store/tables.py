@@ -44,10 +44,10 @@ class DeclarationRow(Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
 
-    cost_items: Mapped[list["CostItemRow"]] = relationship(
+    cost_items: Mapped[list[CostItemRow]] = relationship(
         order_by="CostItemRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
-    indicators: Mapped[list["IndicatorRow"]] = relationship(
+    indicators: Mapped[list[IndicatorRow]] = relationship(
         order_by="IndicatorRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
 
