@@ -112,3 +112,24 @@ def test_the_window_title_names_the_file_and_the_app_once(qtbot, window_factory,
     window = opened(window_factory, db_path, samples)
     assert window.windowTitle() == db_path.name  # the platform appends “ — 绩效目标申报表”
     assert QApplication.applicationDisplayName() == "绩效目标申报表"
+
+
+def test_a_cost_amount_is_stored_like_the_header_amounts(qtbot, window_factory, db_path, samples, tmp_path,
+                                                         monkeypatch):
+    """Issue 15.8: the JSON export kept a cost amount as typed ("8万") but header amounts normalised."""
+    import json
+
+    from qt_helpers import edit_cell
+
+    window = opened(window_factory, db_path, samples)
+    window.tabs.setCurrentWidget(window.cost_tab)
+    edit_cell(qtbot, window.cost_tab.editor.view, 0, 1, "8万")
+    edit_cell(qtbot, window.cost_tab.editor.view, 1, 1, "约八万")  # does not parse: kept as typed
+    assert window.doc.declaration.cost_items[0].amount == "80,000.00"
+    assert window.doc.declaration.cost_items[1].amount == "约八万"
+    out = tmp_path / "导出.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.save_copy_action.trigger()
+    exported = json.loads(out.read_text(encoding="utf-8"))["declarations"][0]
+    assert exported["cost_items"][0]["amount"] == "80,000.00"
+    assert exported["header"]["annual_amount"] == samples[0].header.annual_amount

@@ -96,6 +96,10 @@ class RowsModel(QAbstractTableModel):
             return False
         path = self.path(index.row(), index.column())
         value = "" if value is None else str(value)
+        if self.columns[index.column()][0] in self.amount_fields:
+            # Stored as the header's amounts are ("8万" -> "80,000.00"), so exports agree;
+            # text that does not parse stays as typed, nothing typed is lost.
+            value = display_amount(value)
         if self.doc.get(path) != value:
             self.doc.push(SetFieldCommand(self.doc, path, value, f"修改{self.columns[index.column()][1]}", merge=False))
         return True
