@@ -16,7 +16,7 @@ from __future__ import annotations
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import FragLine, ParaLines
 
-from desktop.printing.text import to_markup
+from desktop.printing.text import Para, to_markup
 
 PIECES_PER_WINDOW = 8  # the window's last piece is wrapped twice: one in eight
 
@@ -45,7 +45,7 @@ def chunk_paragraph(par: Paragraph, width: float, budget: float) -> list[Paragra
         cur = parts[1]
 
 
-def chunk_text(text: str, style, width: float, budget: float, cls=Paragraph) -> list[Paragraph]:
+def chunk_text(text: str, style, width: float, budget: float, cls=Para) -> list[Paragraph]:
     """User text as paragraphs (of class cls) no taller than budget: one unless it is long."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     window = _window_chars(style, width, budget)

@@ -8,9 +8,13 @@ fallback font that has it; one that no font has is reported before printing
 Which characters each font covers is read from ``coverage.json`` beside the
 fonts (regenerate with ``python -m desktop.printing.fonts``), so checking
 text while the user types never has to parse a 20 MB font.
+
+What ReportLab parses from the font files for printing is kept between
+processes by font_cache.py.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -18,7 +22,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from desktop import paths
@@ -107,10 +111,23 @@ def _system_fallback_faces() -> dict[str, frozenset[int]]:
     return faces
 
 
+@cache
 def _load_ttfont(f: FontFile):
+    """The font as ReportLab's TTFont, its parsed tables from the cache when they are
+    still those of the file (font_cache.py); one object per font and process (a
+    system fallback is asked for by both _system_fallback_faces and register_fonts)."""
+    from desktop.printing import font_cache  # not needed to check text, only to print
+
+    return font_cache.load(f, _font_path(f), _parse_ttfont)
+
+
+def _parse_ttfont(f: FontFile, path: Path, data: bytes):
+    """ReportLab's own parse (the slow path), of the bytes that font_cache hashed."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    return TTFont(f.name, str(_font_path(f)), subfontIndex=f.subfont)
+    named = io.BytesIO(data)
+    named.name = str(path)  # what TTFont(name, str(path)) records as the face's filename
+    return TTFont(f.name, named, subfontIndex=f.subfont)
 
 
 _registered: float | None = None

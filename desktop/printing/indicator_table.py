@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
+
+from desktop.printing.text import Para
 
 
-class LabelCell(Paragraph):
+class LabelCell(Para):
     """A 一级/二级 cell; ``key`` identifies its run (二级 runs stay inside their 一级).
 
     ``continued`` marks a row that carries on the row above (a long cell cut

@@ -19,7 +19,7 @@ from desktop.printing.chunks import chunk_text
 from desktop.printing.fonts import BODY, TITLE
 from desktop.printing.indicator_table import IndicatorTable, LabelCell, LayoutLog, as_label
 from desktop.printing.paged_table import Row, paged_table, row_commands
-from desktop.printing.text import to_markup
+from desktop.printing.text import Para, to_markup
 
 PAGE_MARGINS = dict(leftMargin=25 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=18 * mm)  # left: binding
 CONTENT_WIDTH = (210 - 25 - 15) * mm
@@ -51,7 +51,7 @@ INDICATOR_COLS = [20 * mm, 27 * mm, 39 * mm, 22 * mm, 62 * mm]
 
 
 def p(text: str, style=BODY_STYLE) -> Paragraph:
-    return Paragraph(to_markup(text), style)
+    return Para(to_markup(text), style)
 
 
 def cost_text(decl: Declaration) -> str:
@@ -87,7 +87,7 @@ def _lined_table(rows: list[Row], widths) -> Flowable:
     return paged_table(len(rows), build)
 
 
-def _chunks(text: str, width: float, style=BODY_STYLE, cls=Paragraph) -> list[Paragraph]:
+def _chunks(text: str, width: float, style=BODY_STYLE, cls=Para) -> list[Paragraph]:
     return chunk_text(text, style, width - 2 * CELL_PADDING, CHUNK_HEIGHT, cls)
 
 
@@ -225,7 +225,7 @@ class _Labels:
 def declaration_story(decl: Declaration, t: Template, index: int, draft: bool, log: LayoutLog | None) -> list:
     return [
         FormStart(index, draft, decl.header.project_name),
-        Paragraph(to_markup(t.title), TITLE_STYLE),
+        Para(to_markup(t.title), TITLE_STYLE),
         header_table(decl, t),
         texts_table(decl, t),
         indicator_table(decl, t, log),

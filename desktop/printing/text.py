@@ -1,4 +1,5 @@
-"""User text to ReportLab paragraph markup: escaped, line breaks kept, fallback fonts applied.
+"""User text to ReportLab paragraph markup: escaped, line breaks kept, fallback fonts applied;
+and the paragraph class every printed text is set in.
 
 User text is data: "<p>", "&", quotes and the like print exactly as typed.
 """
@@ -6,7 +7,34 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from reportlab.platypus import Paragraph
+
 from desktop.printing.fonts import fallback_for
+
+
+class Para(Paragraph):
+    """A Paragraph that is wrapped once per width.
+
+    A table wraps each cell again whenever it measures, splits or draws it (3
+    to 4 times per cell here, after chunks.py has wrapped it once), and CJK
+    wrapping measures every character: a quarter of the time of a form. The
+    lines depend only on the text, the style and the width, so the last wrap
+    is reused while its width and its lines (blPara, which ReportLab's split
+    replaces or deletes) are still the paragraph's; the PDF is byte for byte
+    the same.
+    """
+
+    _wrapped: tuple | None = None  # (width, blPara, height) of the last wrap
+
+    def wrap(self, availWidth, availHeight):
+        done = self._wrapped
+        if done is not None and done[0] == availWidth and done[1] is getattr(self, "blPara", None):
+            self.width, self.height = availWidth, done[2]
+            return availWidth, done[2]
+        width, height = super().wrap(availWidth, availHeight)
+        lines = getattr(self, "blPara", None)
+        self._wrapped = (availWidth, lines, height) if lines is not None else None
+        return width, height
 
 
 def to_markup(text: str) -> str:
