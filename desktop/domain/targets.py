@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-NOT_APPLICABLE = "不适用"
+from desktop.domain.form import NOT_APPLICABLE
 MAX_QUALITATIVE = 30
 _OPS = {">=": "≥", "<=": "≤", "⩾": "≥", "⩽": "≤", "≧": "≥", "≦": "≤", ">": ">", "<": "<", "=": "=", "≥": "≥", "≤": "≤"}
 _OP = r"(?P<op>>=|<=|⩾|⩽|≧|≦|≥|≤|>|<|=)?"

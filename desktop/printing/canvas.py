@@ -26,7 +26,7 @@ class FormStart(Flowable):
 
     def draw(self):
         c = self.canv
-        c._form_index, c._form_draft, c._form_title = self.index, self.draft, self.title
+        c._form_index, c._form_draft = self.index, self.draft
 
 
 class NumberedCanvas(canvas.Canvas):
@@ -36,7 +36,7 @@ class NumberedCanvas(canvas.Canvas):
             kwargs["initialFontName"] = BODY
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict] = []
-        self._form_index, self._form_draft, self._form_title = 0, False, ""
+        self._form_index, self._form_draft = 0, False
         self.print_date = date.today()
 
     def showPage(self):

@@ -7,12 +7,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from desktop.domain.amounts import display_amount, format_amount, parse_amount
 from desktop.domain.cost_amount import requested_amount
 from desktop.domain.model import Declaration, Indicator
-from desktop.domain.targets import NOT_APPLICABLE
+from desktop.domain.form import HEADER_ROWS, INDICATOR_COLUMNS, NOT_APPLICABLE, TEXT_BLOCKS
 from desktop.domain.template import Template
 from desktop.printing.canvas import FormStart
 from desktop.printing.chunks import chunk_text
@@ -22,7 +22,6 @@ from desktop.printing.paged_table import Row, paged_table, row_commands
 from desktop.printing.text import Para, to_markup
 
 PAGE_MARGINS = dict(leftMargin=25 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=18 * mm)  # left: binding
-CONTENT_WIDTH = (210 - 25 - 15) * mm
 CELL_PADDING = 6  # ReportLab's default left/right cell padding, in points
 CHUNK_HEIGHT = 10 * 15  # a long cell is cut into rows of at most 10 lines, so pages fill well
 LINE = 0.6
@@ -37,14 +36,7 @@ CENTER_STYLE = ParagraphStyle("center", parent=BODY_STYLE, alignment=TA_CENTER)
 CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), BODY)
 RULE_ABOVE = ("LINEABOVE", 0, -1, LINE, colors.black)  # a row's own command (see paged_table.Row)
 
-HEADER_ROWS = (
-    ("header.project_code", "header.project_name"),
-    ("header.applicant_unit", "header.budget_unit"),
-    ("header.duration_years", "header.project_type"),
-    ("header.is_new", "header.allocation_method"),
-    ("header.total_amount", "header.annual_amount"),
-)
-WIDE_ROWS = ("texts.policy_basis", "cost_basis", "texts.annual_goals", "texts.long_term_goals")
+WIDE_ROWS = TEXT_BLOCKS  # 政策依据, 测算依据, 年度目标, 长期目标 (desktop.domain.form)
 HEADER_COLS = [28 * mm, 57 * mm, 28 * mm, 57 * mm]
 TEXT_COLS = [28 * mm, 142 * mm]
 INDICATOR_COLS = [20 * mm, 27 * mm, 39 * mm, 22 * mm, 62 * mm]
@@ -147,7 +139,7 @@ def printed_indicators(decl: Declaration, t: Template) -> list[Indicator]:
 
 
 def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> Flowable:
-    head = [p(h, HEAD_STYLE) for h in ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")]
+    head = [p(title, HEAD_STYLE) for _field, title in INDICATOR_COLUMNS]
     rows: list[Row] = []
     labels = _Labels()
     for r in printed_indicators(decl, t):
@@ -241,4 +233,4 @@ def batch_story(decls_with_flags, templates, log: LayoutLog | None = None) -> li
     return story
 
 
-__all__ = ["PAGE_MARGINS", "batch_story", "printed_indicators", "Spacer"]
+__all__ = ["PAGE_MARGINS", "batch_story", "printed_indicators"]
