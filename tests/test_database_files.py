@@ -127,3 +127,30 @@ def test_backup_and_restore_from_the_window(qtbot, window_factory, db_path, samp
     assert window.list_model.rowCount() == 1
     assert window.doc.declaration.header.project_name == "民意速办工作经费"
     assert told and "恢复前的数据另存在" in told[0]
+
+
+def test_restoring_an_older_wal_mode_backup_leaves_nothing_beside_it(tmp_path, samples):
+    """Issue 15.8: restoring left -wal/-shm files beside the chosen backup (backups of
+    older versions are in WAL mode, and SQLite makes them even for reading)."""
+    import sqlite3
+
+    from desktop.services.declarations import save_all
+    from desktop.store.backup import inspect_backup, restore_database
+    from desktop.store.database import open_database
+    from desktop.store.repository import Repository
+
+    old = tmp_path / "elsewhere" / "old-backup.sqlite3"
+    old.parent.mkdir()
+    with open_database(old) as db:
+        save_all(Repository(db), samples[:2])
+    con = sqlite3.connect(old)
+    assert con.execute("pragma journal_mode").fetchone()[0] == "wal"  # as older versions left their copies
+    con.close()
+    db_path = tmp_path / "jixiao.sqlite3"
+    with open_database(db_path) as db:
+        save_all(Repository(db), samples[2:])
+    assert inspect_backup(old).declarations == 2
+    restore_database(db_path, old)
+    assert not [p.name for p in old.parent.iterdir() if p.name.endswith(("-wal", "-shm"))]
+    with open_database(db_path, write=False) as db:
+        assert len(Repository(db).ids()) == 2

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.store.database import (
     KNOWN_REVISIONS, SQLITE_MAGIC, Database, DatabaseError, _migrate, backup_copy, before_copies,
-    connect_read_only, file_problem, is_damage, online_copy, open_database, read_only_folder_error,
+    connect_backup, file_problem, is_damage, online_copy, open_database, read_only_folder_error,
     verified_copy,
 )
 from desktop.store.lock import DatabaseLocked, InstanceLock
@@ -116,7 +116,7 @@ def inspect_backup(path: Path) -> BackupInfo:
     except OSError as exc:
         raise DatabaseError(f"无法读取 {path.name}：{exc.strerror}") from exc
     try:
-        con = connect_read_only(path)
+        con = connect_backup(path)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"备份 {path.name} 无法读取：{exc}") from None
     try:
@@ -176,7 +176,7 @@ def restore_from(db: Database, source: Path) -> Path:
     inspect_backup(source)
     safety = backup_copy(db.path, "before-restore")
     db.engine.dispose()  # no pooled connection may keep the old pages
-    online_copy(source, db.path)
+    online_copy(source, db.path, source_is_backup=True)
     _migrate(db, True)  # an older backup is brought to the current schema
     return safety
 
@@ -240,11 +240,11 @@ def restore_database(path: Path, source: Path) -> Restored:
             if current and problem is None:
                 # Sound: keep a copy, then write the backup through SQLite so its WAL stays coherent.
                 safety = backup_copy(path, "before-restore")
-                online_copy(source, path)
+                online_copy(source, path, source_is_backup=True)
             else:
                 if current:
                     kept = _set_aside(path)
-                verified_copy(source, path)
+                verified_copy(source, path, source_is_backup=True)
         except OSError as exc:
             raise read_only_folder_error(path, exc) from exc
         except sqlite3.Error as exc:

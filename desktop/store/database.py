@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 # The newest migration under migrations/versions. Checked against Alembic's
 # own view by a test, so that opening an up-to-date file never imports Alembic
 # (it costs a noticeable part of start-up).
-SCHEMA_HEAD = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_HEAD = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Above this size the window checks the file's pages on a thread (see open_database).
@@ -401,10 +401,22 @@ def _run_alembic(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def online_copy(source: Path, target: Path) -> None:
+def connect_backup(path: Path) -> sqlite3.Connection:
+    """Read a backup file without leaving -wal/-shm files beside it.
+
+    Backups made by older versions are in WAL mode, and SQLite makes those
+    files even for a read-only connection; a backup is never written while we
+    read it, so immutable=1 is safe — unless it has unmerged WAL content."""
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return connect_read_only(path)
+    return sqlite3.connect(_file_uri(path, immutable=True), uri=True)
+
+
+def online_copy(source: Path, target: Path, source_is_backup: bool = False) -> None:
     """Copy a database page by page with SQLite's online backup API: consistent
     even while another connection writes. Target is overwritten in place."""
-    src = connect_read_only(source)
+    src = connect_backup(source) if source_is_backup else connect_read_only(source)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -419,7 +431,7 @@ class BackupFailed(DatabaseError):
     """A copy that did not check out; it has been deleted."""
 
 
-def verified_copy(source: Path, target: Path) -> None:
+def verified_copy(source: Path, target: Path, source_is_backup: bool = False) -> None:
     """Copy source to target through a .part file, and keep it only if its pages check out.
 
     The backup API copies pages verbatim, so checking the copy also checks the
@@ -429,7 +441,7 @@ def verified_copy(source: Path, target: Path) -> None:
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
     try:
-        online_copy(source, tmp)
+        online_copy(source, tmp, source_is_backup)
         con = sqlite3.connect(tmp)  # our own file: a plain connection tidies its -wal/-shm on close
         try:
             problem = pages_problem(con)
