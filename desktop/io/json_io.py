@@ -1,24 +1,33 @@
-"""Lossless JSON exchange of declarations, with a schema version.
+"""Lossless JSON exchange of declarations, with a schema version, streamed both ways.
 
 Export, import into an empty database and export again give the same bytes:
 keys are written in a fixed order, and import keeps the timestamps.
+
+A district's file holds up to 100,000 declarations (hundreds of MB), so neither
+direction holds the file in memory: the writer writes one declaration at a
+time, the reader decodes one declaration at a time from a window over the text.
+The size limit applies to each declaration, not to the file.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from desktop.domain.model import FISCAL_YEARS, Declaration
 from desktop.io.errors import MAX_FILE_BYTES, ImportFailed
-from desktop.io.output import write_bytes_atomically
+from desktop.io.output import write_atomically
 
 FORMAT = "jixiao-declarations"
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("schema") / "declarations-v1.schema.json"
+MAX_DECLARATION_CHARS = MAX_FILE_BYTES  # a form is a few dozen KB; anything this big is not one
+CHUNK_CHARS = 1 << 20  # text read at a time
 
 
 class ExchangeFile(BaseModel):
@@ -30,45 +39,44 @@ class ExchangeFile(BaseModel):
     declarations: list[Declaration]
 
 
-def dumps(decls: list[Declaration]) -> str:
-    payload = ExchangeFile(format=FORMAT, schema_version=SCHEMA_VERSION,
-                           declarations=[d.model_copy(update={"id": None}) for d in decls])
-    data = payload.model_dump(mode="json", exclude={"declarations": {"__all__": {"id"}}})
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+# -- writing ---------------------------------------------------------------------
+# What json.dumps(..., indent=2) writes around the list of declarations.
+_HEAD = f'{{\n  "format": "{FORMAT}",\n  "schema_version": {SCHEMA_VERSION},\n  "declarations": ['
+_ITEM_INDENT = "\n    "  # a declaration sits two levels deep
 
 
-def export_json(decls: list[Declaration], out: Path) -> None:
-    write_bytes_atomically(out, dumps(decls).encode("utf-8"))
+def _declaration_text(decl: Declaration) -> str:
+    data = decl.model_dump(mode="json", exclude={"id"})
+    # JSON escapes every line break inside a string, so each "\n" here is between tokens.
+    return json.dumps(data, ensure_ascii=False, indent=2).replace("\n", _ITEM_INDENT)
 
 
-def loads(text: str, source: str = "JSON") -> list[Declaration]:
-    try:
-        data = json.loads(text, parse_int=_parse_int)
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(f"{source}：不是有效的 JSON（第 {exc.lineno} 行）。") from None
-    except RecursionError:  # the parser gives up near 1,000 levels; an exchange file has 4
-        raise ImportFailed(f"{source}：内容有误（{_too_deep_at(text)}：嵌套层数过多），不是申报表交换文件。") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportFailed(f"{source}：不是申报表交换文件（缺少 \"format\": \"{FORMAT}\"）。")
-    bad = _unstorable(data)
-    if bad:
-        raise ImportFailed(f"{source}：内容有误（{bad}）。")
-    if data.get("schema_version") != SCHEMA_VERSION:
-        version = str(data.get("schema_version"))[:20]
-        raise ImportFailed(f"{source}：交换文件版本 {version} 不受支持（本程序支持 {SCHEMA_VERSION}）。")
-    try:
-        payload = ExchangeFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ImportFailed(f"{source}：内容有误（{where}：{_reason(first)}）。") from None
-    for i, d in enumerate(payload.declarations):
-        if d.fiscal_year not in FISCAL_YEARS:
-            raise ImportFailed(f"{source}：内容有误（declarations.{i}.fiscal_year：申报年度 {d.fiscal_year} 不在 "
-                               f"{FISCAL_YEARS[0]}–{FISCAL_YEARS[-1]} 之间）。")
-    return [d.model_copy(update={"id": None}) for d in payload.declarations]
+def iter_dumps(decls: Iterable[Declaration]) -> Iterator[str]:
+    """The exchange file in pieces, one declaration each: together the very text that
+    json.dumps(..., ensure_ascii=False, indent=2) of the whole file gave before streaming."""
+    yield _HEAD
+    separator = _ITEM_INDENT
+    for decl in decls:
+        yield separator + _declaration_text(decl)
+        separator = "," + _ITEM_INDENT
+    yield "]\n}\n" if separator == _ITEM_INDENT else "\n  ]\n}\n"
 
 
+def dumps(decls: Iterable[Declaration]) -> str:
+    return "".join(iter_dumps(decls))
+
+
+def export_json(decls: Iterable[Declaration], out: Path) -> None:
+    """Any iterable (a generator reading the database in batches): one declaration in memory at a time."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb", buffering=CHUNK_CHARS) as f:  # bytes: no newline translation on Windows
+            for piece in iter_dumps(decls):
+                f.write(piece.encode("utf-8"))
+
+    write_atomically(out, write)
+
+
+# -- reading -----------------------------------------------------------------------
 class _HugeNumber:
     """An integer literal too long to be anything in a declaration (Python's int()
     refuses more than 4,300 digits with a ValueError, and SQLite holds 19)."""
@@ -81,13 +89,248 @@ def _parse_int(digits: str):
     return int(digits) if len(digits) <= 100 else _HugeNumber(digits)
 
 
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+_NOT_SPACE = re.compile(r"[^ \t\n\r]")
+# Text that may decode to a lone surrogate or a huge number: only then is a value walked.
+_SUSPECT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|\d{101}")
+
+
+def _cut_short(exc: json.JSONDecodeError, size: int) -> bool:
+    """Whether the error may only mean that the text stops in the middle of the value."""
+    return exc.pos >= size - 8 or exc.msg.startswith("Unterminated string")
+
+
+class _TooLarge(ImportFailed):
+    """A value longer than any declaration."""
+
+
+class _Text:
+    """The file's text, arriving in chunks; only the part not yet decoded is kept."""
+
+    def __init__(self, chunks: Iterator[str], source: str, window: int = CHUNK_CHARS):
+        self.chunks = chunks
+        self.source = source
+        self.window = window  # characters read at a time
+        self.buf = ""
+        self.pos = 0
+        self.lines = 0  # line breaks in the text already dropped
+        self.eof = False
+
+    def more(self, at_least: int = 0) -> bool:
+        """Drop what was decoded and append at least ``at_least`` characters (a window by
+        default); False at the end."""
+        at_least = at_least or self.window
+        if self.pos:
+            self.lines += self.buf.count("\n", 0, self.pos)
+            self.buf = self.buf[self.pos:]
+            self.pos = 0
+        parts, got = [self.buf], 0
+        while got < at_least and not self.eof:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                self.eof = True
+            elif chunk:
+                parts.append(chunk)
+                got += len(chunk)
+        self.buf = "".join(parts)
+        return got > 0
+
+    def peek(self) -> str:
+        """The next character that is not white space ("" at the end)."""
+        while True:
+            found = _NOT_SPACE.search(self.buf, self.pos)
+            self.pos = found.start() if found else len(self.buf)
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos:self.pos + 1]
+
+    def take(self, chars: str) -> str:
+        """Consume the next character, one of ``chars``; anything else is a syntax error."""
+        found = self.peek()
+        if not found or found not in chars:
+            raise self.invalid(self.pos)
+        self.pos += 1
+        return found
+
+    def invalid(self, pos: int) -> ImportFailed:
+        line = self.lines + self.buf.count("\n", 0, pos) + 1
+        return ImportFailed(f"{self.source}：不是有效的 JSON（第 {line} 行）。")
+
+    def value(self, path: tuple) -> tuple[object, int, int]:
+        """The next JSON value, decoded, and where its text is in ``buf``; reads on until it is complete."""
+        self.peek()
+        while True:
+            start = self.pos
+            try:
+                value, end = _DECODER.raw_decode(self.buf, start)
+                complete = end < len(self.buf) or self.eof  # a number may go on in the next chunk
+            except json.JSONDecodeError as exc:
+                if self.eof or not _cut_short(exc, len(self.buf)):
+                    raise self.invalid(exc.pos) from None
+                complete = False
+            except RecursionError:  # the parser gives up near 1,000 levels; an exchange file has 4
+                where = _too_deep_at(self.buf, start, path)
+                raise ImportFailed(f"{self.source}：内容有误（{where}：嵌套层数过多），不是申报表交换文件。") from None
+            if complete:
+                self.pos = end
+                return value, start, end
+            held = len(self.buf) - start
+            if held > MAX_DECLARATION_CHARS:
+                where = ".".join(map(str, path)) or "（最外层）"
+                raise _TooLarge(f"{self.source}：内容有误（{where}：超过 {MAX_DECLARATION_CHARS // 1024 // 1024} MB，"
+                                "一份申报表不会这么大），不是申报表交换文件。")
+            # Doubling keeps a long value linear in time; the limit bounds the memory.
+            self.more(min(max(self.window, held), MAX_DECLARATION_CHARS + 1 - held))
+
+
+def _refused(source: str, reason: str) -> ImportFailed:
+    return ImportFailed(f"{source}：内容有误（{reason}）。")
+
+
+def _not_exchange(source: str) -> ImportFailed:
+    return ImportFailed(f"{source}：不是申报表交换文件（缺少 \"format\": \"{FORMAT}\"）。")
+
+
+def _check_header(header: dict, source: str, listed: bool = True, partial: bool = False) -> None:
+    """Everything but the declarations themselves, in the order the whole-file reader
+    checked it. ``partial``: the fields read so far, before the declarations; those
+    still to come are checked at the end."""
+    if (not partial or "format" in header) and header.get("format") != FORMAT:
+        raise _not_exchange(source)
+    bad = _unstorable(header)
+    if bad:
+        raise _refused(source, bad)
+    if (not partial or "schema_version" in header) and header.get("schema_version") != SCHEMA_VERSION:
+        version = str(header.get("schema_version"))[:20]
+        raise ImportFailed(f"{source}：交换文件版本 {version} 不受支持（本程序支持 {SCHEMA_VERSION}）。")
+    if partial:
+        return  # a field it does not know is named at the end, after these, as before streaming
+    try:
+        ExchangeFile.model_validate({**header, **({"declarations": []} if listed else {})})
+    except ValidationError as exc:
+        raise _refused(source, _first_error(exc)) from None
+
+
+def _first_error(exc: ValidationError, prefix: tuple = ()) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in prefix + tuple(first["loc"]))
+    return f"{where}：{_reason(first)}"
+
+
+def _declaration(text: _Text, value, start: int, end: int, index: int) -> Declaration:
+    path = ("declarations", index)
+    if _SUSPECT.search(text.buf, start, end):
+        bad = _unstorable(value, path)
+        if bad:
+            raise _refused(text.source, bad)
+    try:
+        decl = Declaration.model_validate(value)
+    except ValidationError as exc:
+        raise _refused(text.source, _first_error(exc, path)) from None
+    if decl.fiscal_year not in FISCAL_YEARS:
+        raise _refused(text.source, f"declarations.{index}.fiscal_year：申报年度 {decl.fiscal_year} 不在 "
+                                    f"{FISCAL_YEARS[0]}–{FISCAL_YEARS[-1]} 之间")
+    decl.id = None
+    return decl
+
+
+def _declarations(text: _Text) -> Iterator[Declaration]:
+    """The "declarations" array, one element at a time."""
+    if text.peek() != "[":
+        value, start, end = text.value(("declarations",))
+        bad = _unstorable(value, ("declarations",)) if _SUSPECT.search(text.buf, start, end) else None
+        raise _refused(text.source, bad or "declarations：应为列表")
+    text.pos += 1
+    if text.peek() == "]":
+        text.pos += 1
+        return
+    index = 0
+    while True:
+        value, start, end = text.value(("declarations", index))
+        yield _declaration(text, value, start, end, index)
+        index += 1
+        if text.take(",]") == "]":
+            return
+
+
+def _parse(text: _Text) -> Iterator[Declaration]:
+    """The declarations of an exchange file, checked one by one as they are read.
+
+    The file's own fields are checked before the first declaration as far as
+    they have been read (every file this program writes has them first); a
+    hand-made file with some after "declarations" is checked for those at the
+    end. A refusal may come after declarations were yielded: callers save them
+    in one transaction, so that a bad declaration anywhere saves nothing."""
+    if text.peek() != "{":  # not an object: invalid JSON, or JSON that is no exchange file
+        try:
+            text.value(())
+        except _TooLarge:
+            pass
+        raise _not_exchange(text.source)
+    text.pos += 1
+    header: dict = {}  # every other field; a repeated one counts once, as json.loads does
+    listed = False
+    if text.peek() == "}":
+        text.pos += 1
+    else:
+        while True:
+            if text.peek() != '"':
+                raise text.invalid(text.pos)
+            key, _start, _end = text.value(())
+            text.take(":")
+            if key == "declarations":
+                if listed:  # a second list cannot replace declarations already read
+                    raise _refused(text.source, "declarations：出现了两次")
+                listed = True
+                _check_header(header, text.source, partial=True)
+                yield from _declarations(text)
+            else:
+                header[key], _start, _end = text.value((key,))
+            if text.take(",}") == "}":
+                break
+    if text.peek():
+        raise text.invalid(text.pos)  # more after the object
+    _check_header(header, text.source, listed)
+
+
+def loads(text: str, source: str = "JSON") -> list[Declaration]:
+    return list(_parse(_Text(iter([text]), source)))
+
+
+def _file_chunks(path: Path, size: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with open(path, "rb") as f:
+            while True:
+                raw = f.read(size)
+                yield decoder.decode(raw, final=not raw)
+                if not raw:
+                    return
+    except OSError as exc:
+        raise ImportFailed(f"{path.name}：无法读取文件（{exc.strerror}）。") from exc
+    except UnicodeDecodeError:
+        raise ImportFailed(f"{path.name}：不是 UTF-8 编码的 JSON 文件。") from None
+
+
+def iter_json(path: Path, window: int = CHUNK_CHARS) -> Iterator[Declaration]:
+    """The declarations of an exchange file, one at a time, however large the file;
+    ``window`` characters are read at a time (tests make it small).
+
+    Every refusal of the whole-file reader is kept; a bad declaration or bad
+    JSON is found when reading reaches it, after earlier ones were yielded."""
+    return _parse(_Text(_file_chunks(path, window), path.name, window))
+
+
+def import_json(path: Path) -> list[Declaration]:
+    return list(iter_json(path))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _unstorable(data) -> str | None:
+def _unstorable(data, prefix: tuple = ()) -> str | None:
     """"path：reason" for the first value that no database (nor UTF-8 file) can hold:
     a lone surrogate from a "\\ud800" escape, or an absurdly long number."""
-    stack = [((), data)]
+    stack = [(prefix, data)]
     while stack:  # not recursive: the data may nest hundreds of levels
         path, value = stack.pop()
         where = ".".join(map(str, path)) or "（最外层）"
@@ -107,24 +350,25 @@ def _unstorable(data) -> str | None:
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
 
 
-def _too_deep_at(text: str, limit: int = 64) -> str:
-    """The path where the nesting of a JSON text first goes deeper than ``limit``."""
-    path: list = []  # per open container: the current key or index
+def _too_deep_at(text: str, start: int = 0, prefix: tuple = (), limit: int = 64) -> str:
+    """The path where the nesting of the JSON value at ``start`` first goes deeper than
+    ``limit``, counting from the top of the file (``prefix`` is the value's own path)."""
+    path: list = list(prefix)  # per open container: the current key or index
     key = ""
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text, start):
         token = m.group()
         if token in "[{":
             if len(path) >= limit:
                 break
             path.append(0 if token == "[" else "")
         elif token in "]}":
-            if path:
+            if len(path) > len(prefix):
                 path.pop()
         elif token == ",":
-            if path and isinstance(path[-1], int):
+            if len(path) > len(prefix) and isinstance(path[-1], int):
                 path[-1] += 1
         elif token == ":":
-            if path:
+            if len(path) > len(prefix):
                 path[-1] = key
         else:
             key = token[1:-1]
@@ -140,27 +384,13 @@ _REASONS = {
 }
 
 
-def _reason(error: dict) -> str:
+def _reason(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "literal_error":
         return "应为 " + str(error.get("ctx", {}).get("expected", "")).replace(" or ", " 或 ")
     if kind.startswith(("datetime", "date_")):
         return "应为日期时间，如 2024-01-01T08:00:00"
     return _REASONS.get(kind, error["msg"])
-
-
-def import_json(path: Path) -> list[Declaration]:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ImportFailed(f"{path.name}：文件过大，不是申报表交换文件。")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path.name}：无法读取文件（{exc.strerror}）。") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFailed(f"{path.name}：不是 UTF-8 编码的 JSON 文件。") from None
-    return loads(text, path.name)
 
 
 def json_schema() -> dict:

@@ -1,7 +1,7 @@
 """Writing declarations to files the user names: JSON, Excel, PDF."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from desktop.domain.model import Declaration
@@ -19,7 +19,10 @@ def checked_target(path: Path, kind: str, protected: list[Path]) -> Path:
         raise ServiceError(str(exc)) from None
 
 
-def export(decls: list[Declaration], path: Path, protected: list[Path]) -> Path:
+def export(decls: Iterable[Declaration], path: Path, protected: list[Path]) -> Path:
+    """JSON or Excel by the suffix. ``decls`` may be a generator reading the database a
+    batch at a time: both writers hold one declaration at a time, and a refusal or a
+    failed write midway leaves no file (nor a part of one)."""
     from desktop.io.exporters import EXPORTERS
 
     suffix = Path(path).suffix.lower()

@@ -10,7 +10,7 @@ desktop.store.tables; times are stored as SQLAlchemy stores them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -149,6 +149,37 @@ def write_declarations(conn: Connection, decls: Sequence[Declaration], now: date
             pending.flush(conn, progress, len(decls))
     pending.flush(conn, progress, len(decls))
     return saved
+
+
+def write_stream(conn: Connection, batches: Iterable[Sequence[tuple[Declaration, Counts]]], now: datetime,
+                 keep_timestamps: bool, progress: Callable[[int], object] | None) -> list[int]:
+    """Insert batches of (declaration, counts) as new rows inside the caller's transaction.
+
+    Each batch is written before the next is pulled, and nothing of it is kept
+    afterwards: memory stays flat for an import of any size. Anything the
+    iterable raises (a bad declaration further on, a cancel) propagates, so
+    the caller's transaction rolls everything back. Returns the new ids in order.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")  # the next free ids stay free while we write
+    next_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM declarations").scalar_one()
+    now_text = stored_time(now)
+    ids: list[int] = []
+    pending = _Batch()
+    for batch in batches:
+        for decl, counts in batch:
+            updated = decl.updated_at if keep_timestamps and decl.updated_at else now
+            values = _decl_values(decl, now_text if updated is now else stored_time(updated), counts)
+            decl_id, next_id = next_id, next_id + 1
+            pending.inserts.append((decl_id, stored_time(decl.created_at or now), *values))
+            pending.costs.extend((decl_id, p, *(getattr(c, f) for f in COST_FIELDS))
+                                 for p, c in enumerate(decl.cost_items))
+            pending.indicators.extend((decl_id, p, *(getattr(r, f) for f in INDICATOR_FIELDS))
+                                      for p, r in enumerate(decl.indicators))
+            ids.append(decl_id)
+        pending.flush(conn, None, 0)
+        if progress is not None:
+            progress(len(ids))
+    return ids
 
 
 def _max_params(conn: Connection) -> int:
