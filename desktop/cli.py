@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,8 +33,18 @@ def _parser() -> argparse.ArgumentParser:
                        ("finalize", "定稿（有错误时拒绝）"), ("draft", "退回草稿")):
         s = sub.add_parser(name, help=text)
         s.add_argument("ids", nargs="+", type=int)
+    s = sub.add_parser("backup", help="把数据库备份到一个文件（复制后检查；不会覆盖任何数据库）")
+    s.add_argument("-o", "--output", type=Path, required=True, help="备份文件（.sqlite3）")
     s = sub.add_parser("restore", help="用备份替换数据库（数据库已损坏时也可用；损坏的文件改名保留）")
     s.add_argument("backup", type=Path, help="备份文件（如 backups/jixiao-20261110.sqlite3）")
+    s = sub.add_parser("delete", help="把申报表移到回收站（可用 restore-deleted 恢复），输出 编号<TAB>项目名称")
+    s.add_argument("ids", nargs="+", type=int)
+    s = sub.add_parser("trash", help="列出回收站中的申报表")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+    s = sub.add_parser("restore-deleted", help="把申报表从回收站恢复到列表，输出 编号<TAB>项目名称")
+    s.add_argument("ids", nargs="+", type=int)
+    s = sub.add_parser("empty-trash", help="彻底删除回收站中的申报表（不指定编号时清空回收站；不能恢复）")
+    s.add_argument("ids", nargs="*", type=int)
     return p
 
 
@@ -47,8 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     from desktop import commands
 
     try:
-        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(db_path, args)
+        code = getattr(commands, f"cmd_{args.command.replace('-', '_')}")(db_path, args)
+        sys.stdout.flush()
+        return code
     except commands.CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `jixiao list | head`: the reader stopped reading; that is no error of ours.
+        # Point stdout at devnull so the interpreter's final flush stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import textwrap
 from pathlib import Path
 
 from desktop import paths
@@ -60,32 +62,39 @@ def cmd_import(db_path: Path, args) -> int:
 
     with _open(db_path, write=True) as db:
         done = _run(lambda: import_files(Repository(db), args.files))
-    for d in done.declarations:
-        print(f"{d.id}\t{d.header.project_name}")
+    for saved in done.saved:  # after the commit: every line printed is a saved declaration
+        print(f"{saved.id}\t{saved.name}")
     return 0
 
 
 def cmd_validate(db_path: Path, args) -> int:
+    """Streams: declarations are loaded in batches and reported as they are checked,
+    so memory stays flat for a bureau's 100,000."""
+    any_error = False
+    first = True
     with _open(db_path, write=False) as db:
         repo = Repository(db)
+        ids = _ids(repo, args)
+        if args.json:
+            sys.stdout.write("[")
         try:
-            decls = repo.load_many(_ids(repo, args))
+            for d in repo.iter_declarations(ids):
+                problems = check(d)
+                any_error |= rules.has_errors(problems)
+                if args.json:
+                    for p in problems:  # the same text as json.dumps(list, indent=2), one item at a time
+                        item = json.dumps(p.as_dict(d.id), ensure_ascii=False, indent=2)
+                        sys.stdout.write(("\n" if first else ",\n") + textwrap.indent(item, "  "))
+                        first = False
+                    continue
+                errors = sum(p.is_error for p in problems)
+                print(f"{d.id}\t{d.header.project_name}\t错误 {errors}，警告 {len(problems) - errors}")
+                for p in problems:
+                    print(f"\t{'错误' if p.is_error else '警告'}\t{p.code}\t{p.field}\t{p.message}")
         except NotFound as exc:
             raise CommandError(f"没有编号为 {exc} 的申报表") from None
-    any_error = False
-    report = []
-    for d in decls:
-        problems = check(d)
-        any_error |= rules.has_errors(problems)
-        report.append((d, problems))
     if args.json:
-        print(json.dumps([p.as_dict(d.id) for d, ps in report for p in ps], ensure_ascii=False, indent=2))
-    else:
-        for d, problems in report:
-            errors = sum(p.is_error for p in problems)
-            print(f"{d.id}\t{d.header.project_name}\t错误 {errors}，警告 {len(problems) - errors}")
-            for p in problems:
-                print(f"\t{'错误' if p.is_error else '警告'}\t{p.code}\t{p.field}\t{p.message}")
+        sys.stdout.write("]\n" if first else "\n]\n")
     return 1 if any_error else 0
 
 
@@ -120,9 +129,18 @@ def cmd_export(db_path: Path, args) -> int:
     if suffix not in EXPORT_KINDS:
         raise CommandError(f"不支持导出为 {suffix or '无扩展名'} 文件（可用 .json 或 .xlsx）")
     _run(lambda: checked_target(args.output, EXPORT_KINDS[suffix], protected))
-    decls = _chosen(db_path, args, "导出")
-    out = _run(lambda: export(decls, args.output, protected))
-    print(f"已导出 {len(decls)} 份申报表：{out}")
+    if not args.all and not args.ids:
+        raise CommandError("请指定要导出的申报表编号，或使用 --all")
+    with _open(db_path, write=False) as db:
+        repo = Repository(db)
+        ids = _ids(repo, args)
+        if not ids:
+            raise CommandError("数据库中没有申报表")
+        try:  # read a batch at a time while the file is written: memory stays flat however many
+            out = _run(lambda: export(repo.iter_declarations(ids), args.output, protected))
+        except NotFound as exc:  # deleted from the window meanwhile; the half-written file is gone
+            raise CommandError(f"没有编号为 {exc} 的申报表") from None
+    print(f"已导出 {len(ids)} 份申报表：{out}")
     return 0
 
 
@@ -181,4 +199,67 @@ def cmd_restore(db_path: Path, args) -> int:
         print(f"损坏的数据库已改名保留为 {done.kept_aside}")
     if done.safety:
         print(f"恢复前的数据另存在 {done.safety}")
+    return 0
+
+
+def cmd_backup(db_path: Path, args) -> int:
+    """The same checked copy as 文件 → 备份数据库; reading only, so it works beside the window."""
+    from desktop.services.backups import backup
+
+    with _open(db_path, write=False) as db:
+        out = _run(lambda: backup(db, args.output))
+    print(f"已备份到 {out}")
+    return 0
+
+
+# -- the 回收站 (desktop.services.trash) ---------------------------------------------------
+def cmd_delete(db_path: Path, args) -> int:
+    """Move declarations to the 回收站; prints id<TAB>项目名称 of each."""
+    from desktop.services.trash import move_to_trash
+
+    with _open(db_path, write=True) as db:
+        repo = Repository(db)
+        _run(lambda: move_to_trash(repo, args.ids))
+        names = {t.id: t.project_name for t in repo.trashed()}
+    for decl_id in dict.fromkeys(args.ids):
+        print(f"{decl_id}\t{names.get(decl_id, '')}")
+    return 0
+
+
+def cmd_trash(db_path: Path, args) -> int:
+    """What is in the 回收站, most recently deleted first."""
+    from desktop.services.trash import list_trash
+
+    with _open(db_path, write=False) as db:
+        items = list_trash(Repository(db))
+    if args.json:
+        out = [{"id": t.id, "project_name": t.project_name, "project_code": t.project_code,
+                "applicant_unit": t.applicant_unit, "fiscal_year": t.fiscal_year, "annual_amount": t.annual_amount,
+                "status": t.status, "deleted_at": t.deleted_at.isoformat(timespec="seconds")} for t in items]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for t in items:
+        print(f"{t.id}\t{t.deleted_at:%Y-%m-%d %H:%M}\t{t.fiscal_year}\t{t.project_name}")
+    return 0
+
+
+def cmd_restore_deleted(db_path: Path, args) -> int:
+    """Put declarations back from the 回收站; prints id<TAB>项目名称 of each."""
+    from desktop.services.trash import restore
+
+    with _open(db_path, write=True) as db:
+        repo = Repository(db)
+        _run(lambda: restore(repo, args.ids))
+        for decl_id in dict.fromkeys(args.ids):
+            print(f"{decl_id}\t{repo.summary(decl_id).project_name}")
+    return 0
+
+
+def cmd_empty_trash(db_path: Path, args) -> int:
+    """Erase for good what is in the 回收站 (or only the ids given)."""
+    from desktop.services.trash import purge
+
+    with _open(db_path, write=True) as db:
+        done = _run(lambda: purge(Repository(db), args.ids or None))
+    print(f"已彻底删除回收站中的 {done} 份申报表" if done else "回收站是空的")
     return 0

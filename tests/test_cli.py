@@ -77,3 +77,21 @@ def test_writing_commands_are_refused_while_a_window_has_the_database(db_path):
         assert "已被另一个窗口打开" in r.stderr
         r = run("--db", db_path, "list")  # reading is fine
         assert r.returncode == 0
+
+
+def test_a_listing_cut_short_by_head_ends_quietly(tmp_path, samples):
+    """`jixiao list | head` used to end in a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    from desktop.io.json_io import dumps
+
+    many = tmp_path / "many.json"
+    many.write_text(dumps(samples * 200), encoding="utf-8")  # 1,000 forms: far more than a pipe holds
+    db = tmp_path / "db.sqlite3"
+    assert main(["--db", str(db), "import", str(many)]) == 0
+    for command in ("list", "list --json", "validate --all --json"):
+        done = subprocess.run(f'"{sys.executable}" -m desktop --db "{db}" {command} | head -n 2',
+                              shell=True, capture_output=True, text=True, timeout=120)
+        assert len(done.stdout.splitlines()) == 2
+        assert done.stderr == "", f"{command}: {done.stderr}"

@@ -23,12 +23,17 @@ from desktop.domain.amounts import display_amount
 from desktop.store.listing import Listing, ListQuery
 from desktop.store.summaries import Summary
 
-COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间"]
+# 项目编码 came last (issue 15): the columns keep their numbers, the view shows it second.
+COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间", "项目编码"]
 # The store's sort key for each column.
-SORT_KEYS = ("project_name", "applicant_unit", "fiscal_year", "amount", "status", "problems", "updated_at")
+SORT_KEYS = ("project_name", "applicant_unit", "fiscal_year", "amount", "status", "problems", "updated_at",
+             "project_code")
 DEFAULT_SORT = 6
+NAME_COLUMN, UNIT_COLUMN, YEAR_COLUMN, AMOUNT_COLUMN = 0, 1, 2, 3
+STATUS_COLUMN, PROBLEMS_COLUMN, UPDATED_COLUMN, CODE_COLUMN = 4, 5, 6, 7
+# Shorter header labels where the values are short (the full name is the header's tooltip).
+HEADER_TEXT = {YEAR_COLUMN: "年度"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_COLUMN = 4
 UNSAVED_TEXT = "⚠ 未保存"
 UNSAVED_BRUSH = QBrush(QColor("#ffd6d6"))
 PAGE = 64  # rows read at a time as the view scrolls
@@ -158,6 +163,8 @@ class DeclarationListModel(QAbstractTableModel):
     # -- changes made by the window ---------------------------------------------------
     def upsert(self, summary: Summary) -> None:
         """A declaration was saved: update its row, or show a new one at the top."""
+        # Read again from the list table: it also holds the 项目编码, which a Summary does not.
+        summary = self.listing.summaries([summary.id]).get(summary.id, summary)
         self._rows[summary.id] = (summary, _display(summary))
         row = self.row_of(summary.id)
         if row >= 0:
@@ -202,8 +209,12 @@ class DeclarationListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADER_TEXT.get(section, COLUMNS[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{COLUMNS[section]}（右键单击列标题，可选择显示哪些列）"
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -226,9 +237,9 @@ class DeclarationListModel(QAbstractTableModel):
                 return UNSAVED_BRUSH
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"最近的修改还没有保存：{unsaved}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3, 5):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (YEAR_COLUMN, AMOUNT_COLUMN, PROBLEMS_COLUMN):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 5:
+        if role == Qt.ItemDataRole.ToolTipRole and col == PROBLEMS_COLUMN:
             return f"错误 {s.error_count} 个，警告 {s.warning_count} 个"
         return None
 
@@ -261,6 +272,7 @@ def _display(s: Summary) -> tuple:
         s.status,
         _problem_text(s),
         s.updated_at.strftime("%m-%d %H:%M") if s.updated_at else "",
+        getattr(s, "project_code", ""),
     )
 
 

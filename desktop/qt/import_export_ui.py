@@ -8,9 +8,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from desktop.domain.model import Declaration
 from desktop.io.importers import READERS
-from desktop.services.checking import counts
 from desktop.services.errors import Cancelled, ServiceError
-from desktop.services.importing import import_files
+from desktop.services.importing import Saved, import_files
 from desktop.services.outputs import export
 from desktop.store.repository import Repository
 
@@ -22,7 +21,7 @@ def importable(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def import_into(parent: QWidget, repo: Repository, files: list[Path]) -> list[Declaration]:
+def import_into(parent: QWidget, repo: Repository, files: list[Path]) -> list[Saved]:
     """Import files all-or-nothing (progress, cancel) and show what was created and what needs attention."""
     progress = QProgressDialog("正在读取文件…", "取消", 0, len(files), parent)
     progress.setWindowTitle("导入")
@@ -43,14 +42,17 @@ def import_into(parent: QWidget, repo: Repository, files: list[Path]) -> list[De
         return []
     finally:
         progress.reset()
-    lines = []
-    for d, problems in zip(done.declarations, done.problems, strict=True):
-        errors, warnings = counts(problems)
-        state = f"错误 {errors}，警告 {warnings}" if problems else "无问题"
-        lines.append(f"· {d.header.project_name or '（未命名）'}（{state}）")
-    QMessageBox.information(parent, "导入完成", f"已从 {len(files)} 个文件导入 {len(done.declarations)} 份申报表：\n\n"
-                            + "\n".join(lines[:30]))
-    return done.declarations
+
+    def state(s: Saved) -> str:
+        return f"错误 {s.errors}，警告 {s.warnings}" if s.errors or s.warnings else "无问题"
+
+    shown = 30  # an import may hold 100,000: the first ones are named, the rest counted
+    lines = [f"· {s.name or '（未命名）'}（{state(s)}）" for s in done.saved[:shown]]
+    if len(done.saved) > shown:
+        lines.append(f"……另有 {len(done.saved) - shown} 份")
+    QMessageBox.information(parent, "导入完成", f"已从 {len(files)} 个文件导入 {len(done.saved)} 份申报表：\n\n"
+                            + "\n".join(lines))
+    return done.saved
 
 
 def ask_import_files(parent: QWidget) -> list[Path]:

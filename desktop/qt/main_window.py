@@ -16,20 +16,19 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow,
-    QMessageBox, QSplitter,
+    QApplication, QFileDialog, QLabel, QMainWindow,
+    QMessageBox, QProgressDialog, QSplitter,
 )
 
 from desktop import paths
-from desktop.qt.list_panel import ListPanel
+from desktop.qt.list_panel import SPLITTER_KEY, ListPanel
 from desktop.qt import backup_ui
 from desktop.qt.editor_tabs import EditorTabs
 from desktop.qt.settings import AppSettings
 from desktop.store.database import Database
-from desktop.store.write_errors import is_write_error, write_error_message
 
 if TYPE_CHECKING:
     from desktop.qt.cost_tab import CostTab
@@ -67,7 +66,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
 
-        self.list_panel = ListPanel(db, self)
+        self.list_panel = ListPanel(db, self, settings=self.settings)
         self.list_panel.currentDeclarationChanged.connect(self._list_current_changed)
         self.list_panel.keep_selected = lambda: self.open_id if self.editor_ready else None
         self.list_panel.new_button.clicked.connect(self.new_declaration)
@@ -84,8 +83,16 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("main-splitter")
         splitter.addWidget(self.list_panel)
         splitter.addWidget(self.tabs)
+        splitter.setChildrenCollapsible(False)
+        # Both grow and shrink with the window (2 : 3), so a wide window gives the
+        # list room for 项目编码 and 金额; where the user put the divider is remembered.
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 940])
+        splitter.setSizes([560, 840])
+        remembered = self.settings.q.value(SPLITTER_KEY)
+        if isinstance(remembered, QByteArray) and not remembered.isEmpty():
+            splitter.restoreState(remembered)
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         self.menus = {"file": self.menuBar().addMenu("文件(&F)"), "edit": self.menuBar().addMenu("编辑(&E)"),
                       "decl": self.menuBar().addMenu("申报(&D)"), "view": self.menuBar().addMenu("视图(&V)")}
@@ -143,6 +150,7 @@ class MainWindow(QMainWindow):
         self.menus["view"].addAction(self.problems.toggleViewAction())
         self.doc.reset.connect(self._update_enabled)
         self.doc.fieldChanged.connect(self._field_changed)
+        self.list_panel.selectionChanged.connect(self._update_enabled)  # actions name how many are selected
         if self.settings.state:
             self.restoreState(self.settings.state)
         self.editor_ready = True
@@ -209,6 +217,10 @@ class MainWindow(QMainWindow):
     def _select_in_list(self, decl_id: int) -> None:
         self.list_panel.select(decl_id)
 
+    def _reselect_open(self) -> None:
+        if self.open_id is not None:
+            self._select_in_list(self.open_id)
+
     # -- declarations ----------------------------------------------------------
     @property
     def save_error(self) -> str | None:
@@ -248,7 +260,10 @@ class MainWindow(QMainWindow):
         except UnsavedEdits:
             self._warn_unsaved()
             if self.open_id is not None:
-                self._select_in_list(self.open_id)  # stay on the unsaved one
+                # Stay on the unsaved one, also after the click that asked for another
+                # has made its own selection (it lands after this returns).
+                self._select_in_list(self.open_id)
+                QTimer.singleShot(0, self._reselect_open)
             return
         if opened:
             self.settings.set_last_declaration(str(self.db.path), decl_id)
@@ -284,33 +299,67 @@ class MainWindow(QMainWindow):
     def copy_forward_declaration(self) -> None:
         self._made(self.session.copy_forward)
 
+    def _chosen_ids(self) -> list[int]:
+        """The selected declarations, or the open one."""
+        return self.selected_ids() or ([self.open_id] if self.open_id is not None else [])
+
+    @staticmethod
+    def _named(names: list[str], total: int) -> str:
+        more = f"\n……另有 {total - len(names)} 份" if total > len(names) else ""
+        return "\n".join(names) + more
+
     def delete_declaration(self) -> None:
-        ids = self.selected_ids() or ([self.open_id] if self.open_id is not None else [])
+        """Move the selected declarations (or the open one) to the 回收站, after asking (also the Delete key)."""
+        from desktop.services.errors import ServiceError
+        from desktop.services.trash import move_to_trash
+
+        ids = self._chosen_ids()
         if not ids:
             return
         names = [s.project_name or "（未命名）" for s in self.list_model.summaries(ids[:10])]
         answer = QMessageBox.question(
             self, "删除申报表",
-            f"确定删除以下 {len(ids)} 份申报表吗？删除后不能恢复。\n\n" + "\n".join(names[:10]),
+            f"把以下 {len(ids)} 份申报表移到回收站吗？\n\n{self._named(names, len(ids))}\n\n"
+            "移到回收站的申报表可以在“文件 → 回收站”中恢复。",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.session.stop()
-        for decl_id in ids:
-            try:
-                self.repo.delete(decl_id)
-            except Exception as exc:
-                if not is_write_error(exc):
-                    raise
-                QMessageBox.critical(self, "删除失败", write_error_message(exc, "删除"))
-                break
-            self.list_model.remove(decl_id)
-        if self.doc.declaration is not None and self.doc.declaration.id in ids:
+        open_id = self.open_id
+        if open_id in ids and not self._saved_or_warn():  # its last edits go to the trash with it
+            return
+        rows = [r for r in map(self.list_model.row_of, ids) if r >= 0]
+        try:
+            moved = move_to_trash(self.repo, ids)
+        except ServiceError as exc:
+            QMessageBox.critical(self, "删除失败", str(exc))
+            return
+        if open_id in ids:
+            self.session.stop()
             self.doc.load(None)
-            if self.list_model.rowCount():
-                self.open_declaration(self.list_model.id_at(0))
-        self._refresh_filter_choices()
+        self.list_panel.remove(ids)
+        if self.open_id is not None:
+            self._select_in_list(self.open_id)
+        elif self.list_model.rowCount():
+            # the row that took the place of the first one deleted
+            self.open_declaration(self.list_model.id_at(min(min(rows, default=0), self.list_model.rowCount() - 1)))
+        self.statusBar().showMessage(f"已把 {moved} 份申报表移到回收站（可在“文件 → 回收站”中恢复）", 8000)
+
+    def trash_dialog(self):
+        """文件 → 回收站: the trashed declarations, to restore or to purge (desktop.qt.trash_ui)."""
+        from desktop.qt.trash_ui import TrashDialog
+
+        dialog = TrashDialog(self)
+        dialog.restored.connect(self._restored_from_trash)
+        dialog.open()
+        self.trash_window = dialog
+        return dialog
+
+    def _restored_from_trash(self, ids: list) -> None:
+        self.list_panel.reload()
+        if ids and self.list_model.row_of(ids[0]) >= 0:
+            self.open_declaration(ids[0])
+        self.statusBar().showMessage(f"已恢复 {len(ids)} 份申报表", 5000)
 
     def save(self) -> bool:
         """Write the open declaration now (Ctrl+S, autosave, switching, closing); False if the write failed."""
@@ -452,14 +501,45 @@ class MainWindow(QMainWindow):
 
     # -- printing ---------------------------------------------------------------
     def print_current(self) -> None:
+        """打印… (Ctrl+P): the open declaration, or every selected one in one print job."""
         from desktop.qt.printing_ui import print_with_dialog
 
+        if len(self.selected_ids()) > 1:
+            self.print_selected()
+            return
         if self.doc.declaration is None:
             return
         self.save()
         pdf = self.preview_tab.current_pdf()
         if pdf and print_with_dialog(self, pdf):
             self.statusBar().showMessage("已发送到打印机", 3000)
+
+    def print_selected(self) -> None:
+        """The selected declarations, rendered into one document and sent to the printer after its dialog."""
+        from desktop.printing.render import Cancelled as RenderCancelled, render
+        from desktop.qt.printing_ui import print_with_dialog
+
+        decls, _stem = self._chosen_declarations()
+        if not decls:
+            return
+        progress = QProgressDialog(f"正在准备打印 {len(decls)} 份申报表…", "取消", 0, len(decls), self)
+        progress.setWindowTitle("打印")
+        progress.setMinimumDuration(300)
+
+        def step(done: int, _total: int) -> bool:
+            progress.setValue(done)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            result = render(decls, progress=step)
+        except RenderCancelled:
+            return
+        finally:
+            progress.reset()
+        if print_with_dialog(self, result.pdf):
+            drafts = f"，其中 {len(result.drafts)} 份有错误，带“草稿”标记" if result.drafts else ""
+            self.statusBar().showMessage(f"已把 {len(decls)} 份申报表（共 {result.pages} 页）发送到打印机{drafts}", 8000)
 
     def export_selected_pdf(self) -> None:
         """Export the selected declarations (or the open one) into one PDF."""
@@ -495,6 +575,47 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.session.set_status(FINAL)
+
+    def finalize_selected(self) -> None:
+        """定稿所选: each selected declaration without errors is marked final; those with errors are listed."""
+        from desktop.services.declarations import FINAL, set_status_many
+        from desktop.services.errors import ServiceError
+
+        ids = self._chosen_ids()
+        if not ids:
+            return
+        if ids == [self.open_id]:
+            self.mark_final()  # one, the open one: with its warnings shown first
+            return
+        answer = QMessageBox.question(
+            self, "定稿所选", f"把所选的 {len(ids)} 份申报表定稿吗？\n\n有错误的申报表不会定稿，完成后会一一列出。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes or not self._saved_or_warn():
+            return
+        try:
+            done = set_status_many(self.repo, ids, FINAL)
+        except ServiceError as exc:
+            QMessageBox.critical(self, "定稿失败", str(exc))
+            self.list_panel.reload()  # batches written before the failure stay final
+            return
+        changed = [i for i, _name in done.changed]
+        if len(changed) > 50:
+            self.list_panel.reload()
+        else:
+            for decl_id in changed:
+                self.list_model.upsert(self.repo.summary(decl_id))
+        if self.open_id in changed:
+            self.session.open(self.open_id)  # the editor shows it final (its undo history starts again)
+        lines = [f"已定稿 {len(done.changed)} 份申报表。"]
+        if done.unchanged:
+            lines.append(f"{len(done.unchanged)} 份原来就是定稿。")
+        if done.refused:
+            refused = [f"· {name}（{why}）" for _i, name, why in done.refused[:12]]
+            lines.append(f"以下 {len(done.refused)} 份有错误，没有定稿，改正后再定稿：\n"
+                         + self._named(refused, len(done.refused)))
+            QMessageBox.warning(self, "定稿所选", "\n\n".join(lines))
+        else:
+            QMessageBox.information(self, "定稿所选", "\n\n".join(lines))
 
     def mark_draft(self) -> None:
         from desktop.services.declarations import DRAFT
@@ -563,6 +684,7 @@ class MainWindow(QMainWindow):
             return
         self.session.stop()
         self.list_model.listing.close()  # its read connection (Windows keeps open files locked)
+        self.settings.q.setValue(SPLITTER_KEY, self.splitter.saveState())
         self.settings.geometry = self.saveGeometry()
         self.settings.state = self.saveState()
         self.settings.set_last_declaration(str(self.db.path), self.doc.declaration.id if self.doc.declaration else None)

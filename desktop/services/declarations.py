@@ -1,6 +1,8 @@
 """Making, saving and finalising declarations."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from desktop.domain import form
 from desktop.domain.model import Declaration, Status
 from desktop.domain.problems import Problem
@@ -75,3 +77,46 @@ def set_status(repo: Repository, decl: Declaration, status: Status) -> Declarati
     changed = decl.model_copy(deep=True)
     changed.status = status
     return save_all(repo, [changed], what=status)[0]
+
+
+@dataclass
+class StatusChanged:
+    """What set_status_many did: (id, 项目名称) of each declaration changed, left as it
+    was (already in that status), or refused (with the reason, for 定稿 with errors)."""
+
+    changed: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def set_status_many(repo: Repository, ids: list[int], status: Status, batch: int = 500) -> StatusChanged:
+    """定稿 (or 退回草稿) several declarations; each with errors is refused and named, the rest
+    are changed. Read, checked once and written a batch at a time (one transaction each)."""
+    done = StatusChanged()
+    for start in range(0, len(ids), batch):
+        ready: list[Declaration] = []
+        found: list[tuple[int, int]] = []
+        for decl in repo.iter_declarations(ids[start:start + batch]):
+            name = decl.header.project_name or "（未命名）"
+            if decl.status == status:
+                done.unchanged.append((decl.id or 0, name))
+                continue
+            problems = check(decl)
+            errors = finalize_blockers(problems) if status == FINAL else []
+            if errors:
+                done.refused.append((decl.id or 0, name, f"{len(errors)} 个错误，如：{errors[0].message}"))
+                continue
+            changed = decl.model_copy(deep=True)
+            changed.status = status
+            ready.append(changed)
+            found.append(counts(problems))
+        if not ready:
+            continue
+        try:
+            saved = repo.save_all(ready, counts=found)
+        except Exception as exc:
+            if not is_write_error(exc):
+                raise
+            raise ServiceError(write_error_message(exc, status)) from exc
+        done.changed.extend((d.id or 0, d.header.project_name or "（未命名）") for d in saved)
+    return done

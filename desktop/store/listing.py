@@ -4,7 +4,8 @@ Qt-free and standard library only (the window shows its list before
 SQLAlchemy has loaded). Everything reads tables of schema 0003 kept by
 triggers, never the wide declarations rows: ``declaration_list`` (the list's
 columns, an index per sort), ``declaration_search`` (FTS5, trigram) and
-``declaration_keys`` (the short columns as one text).
+``declaration_keys`` (the short columns as one text). Declarations in the
+回收站 are in none of them (schema 0004), so nothing here lists them.
 
 A list is an order and a set: ``order(sort)`` is every id in the sort's order
 (one index scan), ``matching(query)`` the ids passing the filters and the
@@ -41,6 +42,9 @@ SORTS = {
     "problems": ("error_count", "warning_count"),
     "updated_at": ("updated_at",),
 }
+# Sorts added with schema 0004's index (kept apart: tests/test_listing.py checks SORTS against its own table).
+MORE_SORTS = {"project_code": ("project_code",)}
+ALL_SORTS = {**SORTS, **MORE_SORTS}
 TRIGRAM = 3
 # The list table and its indexes stay in this connection's cache while the user sorts and types.
 _CACHE_KIB = 32 * 1024
@@ -63,6 +67,43 @@ class ListQuery:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class ListRow(Summary):
+    """A list row: the summary and the 项目编码 (declaration_list holds it; Summary does not)."""
+
+    project_code: str = ""
+
+
+_ROW_COLUMNS = COLUMNS + ", project_code"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How many declarations a query shows, their 本年度项目金额 and how many have errors."""
+
+    count: int
+    amount_cents: int  # the sum of 本年度项目金额 that parse, in fen: exact (the column is a float, for sorting)
+    unpriced: int  # how many have a 本年度项目金额 that does not parse (not in the sum)
+    with_errors: int
+
+
+@dataclass(frozen=True)
+class Group(Totals):
+    """The totals of one 申报年度 and 申请单位 among those a query shows."""
+
+    fiscal_year: int = 0
+    applicant_unit: str = ""
+
+
+_TOTALS = ("SELECT count(*), coalesce(sum(CAST(round(annual_amount_value * 100) AS INTEGER)), 0), "
+           "count(*) - count(annual_amount_value), coalesce(sum(error_count > 0), 0)")
+# One row per (year, unit): a district's 8 years and few hundred units are a few
+# thousand rows, summed by unit or by year in Python. Read in the order of an
+# index holding every column used (schema 0004), so SQLite need not sort 100,000 rows.
+_GROUPS = _TOTALS + ", fiscal_year, applicant_unit"
+_BY_GROUP = " GROUP BY fiscal_year, applicant_unit"
+
+
 def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -73,7 +114,7 @@ def _phrase(word: str) -> str:
 
 def order_by(sort: str, descending: bool) -> str:
     direction = " DESC" if descending else ""
-    return " ORDER BY " + ", ".join(c + direction for c in (*SORTS[sort], "id"))
+    return " ORDER BY " + ", ".join(c + direction for c in (*ALL_SORTS[sort], "id"))
 
 
 def searches(query: ListQuery) -> list[tuple[str, list]]:
@@ -215,15 +256,47 @@ class Listing:
         found = self.summaries(ids)
         return [found[i] for i in ids if i in found]
 
-    def summaries(self, ids: Sequence[int]) -> dict[int, Summary]:
-        """The list rows of ids (those that exist), by id."""
-        out: dict[int, Summary] = {}
+    def summaries(self, ids: Sequence[int]) -> dict[int, ListRow]:
+        """The list rows of ids (those that exist and are not in the 回收站), by id."""
+        out: dict[int, ListRow] = {}
         ids = list(ids)
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            sql = f"SELECT {COLUMNS} FROM declaration_list WHERE id IN ({','.join('?' * len(part))})"
-            out.update((r[0], summary_of(r)) for r in self._rows(sql, part))
+            sql = f"SELECT {_ROW_COLUMNS} FROM declaration_list WHERE id IN ({','.join('?' * len(part))})"
+            out.update((r[0], ListRow(**vars(summary_of(r[:-1])), project_code=r[-1])) for r in self._rows(sql, part))
         return out
+
+    def _where(self, query: ListQuery) -> tuple[str, list] | None:
+        """The query as a WHERE clause on declaration_list; None when it shows nothing.
+
+        Filters are conditions on columns; a search adds the ids it found (one JSON
+        array, joined by primary key)."""
+        terms, args = [], []
+        for column, value in (("fiscal_year", query.year), ("applicant_unit", query.unit), ("status", query.status)):
+            if value is not None:
+                terms.append(f"{column} = ?")
+                args.append(value)
+        if query.text.split():
+            found = self.matching(query)
+            if not found:
+                return None
+            terms.append("id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(list(found)))
+        return (" WHERE " + " AND ".join(terms) if terms else ""), args
+
+    def totals(self, query: ListQuery) -> Totals:
+        """What the query shows, counted and summed (the line under the list)."""
+        where = self._where(query)
+        if where is None:
+            return Totals(0, 0, 0, 0)
+        return Totals(*self._rows(_TOTALS + " FROM declaration_list" + where[0], where[1])[0])
+
+    def groups(self, query: ListQuery) -> list[Group]:
+        """What the query shows, counted and summed per 申报年度 and 申请单位 (分组汇总)."""
+        where = self._where(query)
+        if where is None:
+            return []
+        return [Group(*r) for r in self._rows(_GROUPS + " FROM declaration_list" + where[0] + _BY_GROUP, where[1])]
 
     def _distinct(self, column: str, first: object) -> list:
         # A loose index scan: one index seek per distinct value (8 years, a few

@@ -1,11 +1,12 @@
 """Declarations in and out of the database; every write is one transaction."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.domain.model import HEADER_FIELDS, Declaration
-from desktop.store.bulk import read_declarations, write_declarations
+from desktop.store.bulk import read_declarations, write_stream, stored_time, write_declarations
 from desktop.store.database import Database
 from desktop.store.summaries import Summary, read_summaries
 
@@ -29,6 +30,25 @@ class NotFound(KeyError):
     pass
 
 
+@dataclass(frozen=True)
+class Trashed:
+    """A declaration in the 回收站, as the trash lists it."""
+
+    id: int
+    project_name: str
+    project_code: str
+    applicant_unit: str
+    fiscal_year: int
+    annual_amount: str
+    status: str
+    deleted_at: datetime
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
 class Repository:
     def __init__(self, db: Database):
         self.db = db
@@ -45,11 +65,27 @@ class Repository:
             con.close()
 
     def ids(self) -> list[int]:
+        """Every declaration not in the 回收站 (the list table holds only those, schema 0004)."""
         # The narrow list table: scanning declarations would read every text.
         return self._scalars("SELECT id FROM declaration_list ORDER BY id")
 
     def count(self) -> int:
         return self._scalars("SELECT count(*) FROM declaration_list")[0]
+
+    def trashed(self) -> list[Trashed]:
+        """The declarations in the 回收站, most recently deleted first."""
+        con = self.db.connect()
+        try:
+            rows = con.execute(
+                "SELECT id, project_name, project_code, applicant_unit, fiscal_year, annual_amount, status, deleted_at "
+                "FROM declarations WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC").fetchall()
+        finally:
+            con.close()
+        return [Trashed(decl_id, name, code, unit, year, amount, status, datetime.fromisoformat(deleted))
+                for decl_id, name, code, unit, year, amount, status, deleted in rows]
+
+    def trashed_ids(self) -> set[int]:
+        return set(self._scalars("SELECT id FROM declarations WHERE deleted_at IS NOT NULL"))
 
     def load(self, decl_id: int) -> Declaration:
         return next(self.iter_declarations([decl_id]))
@@ -129,8 +165,54 @@ class Repository:
         with self.db.engine.begin() as conn:
             return write_declarations(conn, decls, now, keep_timestamps, counts_of, progress, WRITE_BATCH)
 
+    def save_stream(self, batches: Iterable[Sequence[tuple[Declaration, tuple[int, int]]]],
+                    keep_timestamps: bool = False, progress: Callable[[int], object] | None = None) -> list[int]:
+        """New declarations from batches of (declaration, (errors, warnings)), all in one
+        transaction, each batch written before the next is read (imports of any size in
+        flat memory). Whatever the batches raise rolls everything back. ``progress(done)``
+        is called after each batch is written (not yet committed). Returns the new ids."""
+        self.db.ensure_sound()
+        now = datetime.now().replace(microsecond=0)
+        with self.db.engine.begin() as conn:
+            return write_stream(conn, batches, now, keep_timestamps, progress)
+
     def delete(self, decl_id: int) -> None:
+        """Erase at once, bypassing the 回收站 (the window and `jixiao delete` use move_to_trash)."""
         # cost_items and indicators go by ON DELETE CASCADE, the list and search rows by triggers
         self.db.ensure_sound()
         with self.db.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM declarations WHERE id = ?", (decl_id,))
+
+    # -- the 回收站 (schema 0004) -----------------------------------------------------
+    def _set_deleted(self, ids: Iterable[int], when: str | None, was_trashed: bool) -> int:
+        """Set deleted_at of those ids now in the other state, in one transaction; how many changed."""
+        changed = 0
+        state = "IS NOT NULL" if was_trashed else "IS NULL"
+        self.db.ensure_sound()
+        with self.db.engine.begin() as conn:
+            for part in _chunks(list(ids)):
+                changed += conn.exec_driver_sql(
+                    f"UPDATE declarations SET deleted_at = ? WHERE deleted_at {state} "
+                    f"AND id IN ({','.join('?' * len(part))})", (when, *part)).rowcount
+        return changed
+
+    def move_to_trash(self, ids: Iterable[int], when: datetime | None = None) -> int:
+        """Move declarations to the 回收站 (triggers take them out of the list and the search)."""
+        return self._set_deleted(ids, stored_time(when or datetime.now()), was_trashed=False)
+
+    def restore_from_trash(self, ids: Iterable[int]) -> int:
+        """Put trashed declarations back in the list, where their 修改时间 places them."""
+        return self._set_deleted(ids, None, was_trashed=True)
+
+    def purge(self, ids: Iterable[int] | None = None) -> int:
+        """Erase declarations that are in the 回收站 (all of them when ids is None); never one outside it."""
+        self.db.ensure_sound()
+        with self.db.engine.begin() as conn:
+            if ids is None:
+                return conn.exec_driver_sql("DELETE FROM declarations WHERE deleted_at IS NOT NULL").rowcount
+            done = 0
+            for part in _chunks(list(ids)):
+                done += conn.exec_driver_sql(
+                    f"DELETE FROM declarations WHERE deleted_at IS NOT NULL AND id IN ({','.join('?' * len(part))})",
+                    tuple(part)).rowcount
+            return done

@@ -44,6 +44,10 @@ class DeclarationRow(Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    # When it was moved to the 回收站 (None: not deleted); trashed declarations
+    # leave the list and the search index (schema 0004).
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
     cost_items: Mapped[list[CostItemRow]] = relationship(
         order_by="CostItemRow.position", cascade="all, delete-orphan", passive_deletes=True
     )
