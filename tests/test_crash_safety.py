@@ -112,6 +112,7 @@ def test_an_import_killed_halfway_saves_all_or_nothing(tmp_path):
 
     rng = random.Random(7)
     inside = 0
+    before = 1000  # what the database holds before each run
     for run in range(max(4, RUNS // 3)):
         child = start()
         time.sleep(rng.uniform(0.0, 0.8 * transaction))
@@ -121,6 +122,9 @@ def test_an_import_killed_halfway_saves_all_or_nothing(tmp_path):
         inside += not committed
         assert integrity(db) == "ok", f"run {run}"
         count, rows = stored_counts(db)
-        assert count in ((1000, 2000) if committed else (1000,)), f"run {run}: {count} declarations, a partial import"
+        # A kill after "C" may land before or after the commit reached the disk: either whole.
+        whole = (before, before + 1000) if committed else (before,)
+        assert count in whole, f"run {run}: {count} declarations after {before}, a partial import"
         assert rows == count // 5 * 41  # the five sample forms hold 41 indicator rows
+        before = count
     assert inside >= 1, "no kill landed inside the import's transaction"
