@@ -238,3 +238,26 @@ def test_bad_files_are_refused_cleanly_and_nothing_is_saved(tmp_path, samples, c
     assert len(err.splitlines()) == 1 and files[case].name in err
     assert main(["--db", str(db), "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []  # the good file before it was not saved either
+
+
+def test_excel_shows_the_not_applicable_rows_the_pdf_prints_and_reads_back_without_them(tmp_path, samples):
+    """Issue 15.8: the Excel export left out the 不适用 rows that the printed form has."""
+    from openpyxl import load_workbook
+
+    from desktop.domain.template import registry
+    from desktop.printing.layout import printed_indicators
+
+    out = tmp_path / "表.xlsx"
+    export_xlsx(samples, out)
+    wb = load_workbook(out, read_only=True)
+    for decl, ws in zip(samples, wb.worksheets, strict=True):
+        rows = [r for r in ws.iter_rows(values_only=True)]
+        start = next(i for i, r in enumerate(rows) if r[:2] == ("一级指标", "二级指标"))
+        in_sheet = [(r[0], (r[1] or "").lstrip("*"), r[2], r[3]) for r in rows[start + 1:]]
+        printed = [(r.level1, r.level2, r.name, r.target)
+                   for r in printed_indicators(decl, registry().get(decl.template_id))]
+        assert in_sheet == printed
+        assert any(name == "不适用" for _l1, _l2, name, _t in in_sheet)
+    wb.close()
+    back = import_xlsx(out)
+    assert [d.indicators for d in back] == [d.indicators for d in samples]

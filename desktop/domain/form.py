@@ -8,7 +8,11 @@ template (``Template.label``), so a new version of the form is a data file.
 from __future__ import annotations
 
 import re
-from typing import Literal, NewType
+from typing import TYPE_CHECKING, Literal, NewType
+
+if TYPE_CHECKING:
+    from desktop.domain.model import Declaration, Indicator  # noqa: F401
+    from desktop.domain.template import Template
 
 # "header.project_name", "texts.annual_goals", "cost_items[2].amount", "indicators[3].target", …
 FieldPath = NewType("FieldPath", str)
@@ -47,3 +51,34 @@ def parse_row_path(path: str) -> tuple[str, int, str] | None:
     """(kind, row, field) of a table cell's path, None for any other path."""
     m = _ROW_PATH.match(path)
     return (m.group(1), int(m.group(2)), m.group(3)) if m else None
+
+
+def not_applicable_rows(decl: Declaration, template: Template) -> list[Indicator]:
+    """The rows the form prints for empty non-core categories ("不适用" three times),
+    in template order. Never stored: printing and the Excel layout add them."""
+    from desktop.domain.model import Indicator  # the model module reads this one's words
+
+    filled = {(r.level1, r.level2) for r in decl.indicators if not r.is_blank()}
+    return [Indicator(level1=cat.level1, level2=l2.name, name=NOT_APPLICABLE, target=NOT_APPLICABLE,
+                      explanation=NOT_APPLICABLE)
+            for cat in template.categories for l2 in cat.level2
+            if not l2.core and (cat.level1, l2.name) not in filled]
+
+
+def is_not_applicable_row(row: Indicator) -> bool:
+    return row.name == row.target == row.explanation == NOT_APPLICABLE
+
+
+def with_not_applicable_rows(decl: Declaration, template: Template) -> list[Indicator]:
+    """The declaration's rows as stored, each 不适用 row placed after the last row of an
+    earlier category: for rows in template order, exactly where the printed form has it."""
+    order = template.category_order
+    rows = list(decl.indicators)
+    for filler in not_applicable_rows(decl, template):
+        rank = order[(filler.level1, filler.level2)]
+        at = 0
+        for i, r in enumerate(rows):
+            if order.get((r.level1, r.level2), len(order)) < rank:
+                at = i + 1
+        rows.insert(at, filler)
+    return rows

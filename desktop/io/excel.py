@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from copy import copy
 from pathlib import Path
 
+from desktop.domain.form import with_not_applicable_rows
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.domain.model import HEADER_FIELDS, TEXT_FIELDS, Declaration
 from desktop.domain.template import registry
@@ -241,7 +242,8 @@ def _write_form(sheet: _Sheet, decl: Declaration) -> None:
                      height=_row_height([(t.label(path), WIDTHS["A"]),
                                          (decl.get(path), sum(WIDTHS[c] for c in "BCDE"))]))
     sheet.append(*[[sheet.cell(head, "head")] for head in INDICATOR_HEADER])
-    for r in decl.indicators:
+    # As printed: an empty non-core category shows one 不适用 row (dropped again on import).
+    for r in with_not_applicable_rows(decl, t):
         star = "*" if t.is_core(r.level1, r.level2) else ""
         values = (r.level1, star + r.level2, r.name, r.target, r.explanation)
         sheet.append(*[[sheet.cell(value, "center" if col in (1, 2, 4) else "wrap")]

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from desktop.domain.form import INDICATOR_COLUMNS, NOT_APPLICABLE
+from desktop.domain.form import INDICATOR_COLUMNS, NOT_APPLICABLE, is_not_applicable_row
 from desktop.domain.amounts import display_amount, format_amount
 from desktop.domain.cost_amount import requested_amount
 from desktop.domain.model import FISCAL_YEARS, CostItem, Declaration, Indicator
@@ -97,8 +97,10 @@ class _Form:
         if self.exported:
             # Our own export writes every model row as it is, categories in full, "*" before core ones.
             level1, level2, name, target, explanation = cells
-            self.decl.indicators.append(Indicator(level1=level1, level2=level2.removeprefix("*"), name=name,
-                                                  target=target, explanation=explanation))
+            row = Indicator(level1=level1, level2=level2.removeprefix("*"), name=name, target=target,
+                            explanation=explanation)
+            if not is_not_applicable_row(row):  # the printed stand-in it writes for an empty category
+                self.decl.indicators.append(row)
             return
         if not self.exact:
             cells = [c.strip() for c in cells]

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 from desktop.domain.amounts import display_amount, format_amount, parse_amount
 from desktop.domain.cost_amount import requested_amount
 from desktop.domain.model import Declaration, Indicator
-from desktop.domain.form import HEADER_ROWS, INDICATOR_COLUMNS, NOT_APPLICABLE, TEXT_BLOCKS
+from desktop.domain.form import HEADER_ROWS, INDICATOR_COLUMNS, TEXT_BLOCKS, not_applicable_rows
 from desktop.domain.template import Template
 from desktop.printing.canvas import FormStart
 from desktop.printing.chunks import chunk_text
@@ -124,18 +124,11 @@ def printed_indicators(decl: Declaration, t: Template) -> list[Indicator]:
     """Rows in template order; an empty non-core category prints one "不适用" row."""
     order = t.category_order
     real = [r for r in decl.indicators if not r.is_blank()]
-    known = sorted((r for r in real if (r.level1, r.level2) in order), key=lambda r: order[(r.level1, r.level2)])
-    out: list[Indicator] = []
-    for cat in t.categories:
-        for l2 in cat.level2:
-            rows = [r for r in known if (r.level1, r.level2) == (cat.level1, l2.name)]
-            if rows:
-                out += rows
-            elif not l2.core:
-                out.append(Indicator(level1=cat.level1, level2=l2.name, name=NOT_APPLICABLE,
-                                     target=NOT_APPLICABLE, explanation=NOT_APPLICABLE))
-    out += [r for r in real if (r.level1, r.level2) not in order]  # unknown categories still print
-    return out
+    # Sorted by category (stable, so rows keep their order within one), the 不适用 rows among them.
+    fillers = not_applicable_rows(decl, t)
+    known = sorted([*(r for r in real if (r.level1, r.level2) in order), *fillers],
+                   key=lambda r: order[(r.level1, r.level2)])
+    return known + [r for r in real if (r.level1, r.level2) not in order]  # unknown categories still print
 
 
 def indicator_table(decl: Declaration, t: Template, log: LayoutLog | None) -> Flowable:
