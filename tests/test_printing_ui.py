@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 from pypdf import PdfReader
@@ -75,3 +76,26 @@ def test_ctrl_p_opens_the_print_dialog(qtbot, window_factory, db_path, samples, 
     monkeypatch.setattr(printing_ui.QPrintDialog, "exec", lambda self: shown.append(self) or 0)
     window.print_action.trigger()
     assert shown and window.print_action.shortcut().toString() == "Ctrl+P"
+
+
+def test_a_very_long_preview_shows_one_page_at_a_time_with_page_buttons(qtbot, window_factory, db_path, samples,
+                                                                          monkeypatch):
+    """Laying out every page of a 1,700-page preview froze the window for 0.2-0.3 s."""
+    from PySide6.QtPdfWidgets import QPdfView
+
+    monkeypatch.setattr(printing_ui, "MULTI_PAGE_LIMIT", 1)  # the 2-page sample counts as very long
+    window = saved_window(window_factory, db_path, samples)
+    window.open_declaration(1)
+    window.tabs.setCurrentWidget(window.preview_tab)
+    preview = window.preview_tab
+    qtbot.waitUntil(lambda: preview.pdf_document.pageCount() == 2)
+    assert preview.view.pageMode() == QPdfView.PageMode.SinglePage
+    assert preview.page_label.text() == "第 1 / 2 页" and not preview.previous_page.isEnabled()
+    qtbot.mouseClick(preview.next_page, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: preview.view.pageNavigator().currentPage() == 1)
+    assert preview.page_label.text() == "第 2 / 2 页" and not preview.next_page.isEnabled()
+    monkeypatch.setattr(printing_ui, "MULTI_PAGE_LIMIT", 200)
+    window.open_declaration(2)
+    assert preview._stale
+    qtbot.waitUntil(lambda: not preview._stale, timeout=10000)
+    assert preview.view.pageMode() == QPdfView.PageMode.MultiPage and not preview.next_page.isVisible()
