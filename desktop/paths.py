@@ -48,6 +48,9 @@ def database_files(db_path: Path) -> list[Path]:
     db_path = Path(os.path.abspath(db_path))
     name = str(db_path)
     files = [db_path, *(Path(name + s) for s in ("-wal", "-shm", "-journal", ".lock"))]
+    real = os.path.realpath(db_path)  # a linked database: its lock sits beside the real file
+    if real != name:
+        files += [Path(real + s) for s in ("-wal", "-shm", "-journal", ".lock")]
     backups = db_path.parent / "backups"
     if backups.is_dir():
         files += [p for p in backups.iterdir() if p.is_file()]

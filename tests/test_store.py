@@ -129,18 +129,25 @@ def test_a_database_from_a_newer_version_is_refused_untouched(db_path):
     assert db_path.read_bytes() == before
 
 
-def test_an_unversioned_older_file_is_backed_up_before_migrating(db_path):
+def test_a_file_with_another_programs_tables_is_refused_and_left_untouched(db_path):
+    """Such a file used to be "migrated" (our tables added, WAL switched on): it is not ours."""
+    import hashlib
+
+    import pytest
+
+    from desktop.store.database import DatabaseError
+
     con = sqlite3.connect(db_path)
     con.execute("create table notes(x text)")
     con.execute("insert into notes values ('keep me')")
     con.commit()
     con.close()
-    with open_database(db_path) as db:
-        assert db.backup_path is not None and db.backup_path.exists()
-        assert current_revision(db) == SCHEMA_HEAD
-    backup = sqlite3.connect(db.backup_path)
-    assert backup.execute("select x from notes").fetchone() == ("keep me",)
-    backup.close()
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    for write in (True, False):
+        with pytest.raises(DatabaseError, match="不是本程序的数据库"):
+            open_database(db_path, write=write)
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert not list(db_path.parent.glob("*.before-migration*"))
 
 
 def test_a_folder_name_with_uri_characters_is_written_and_read_in_the_right_file(tmp_path, samples):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -94,7 +95,15 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Run ``write(tmp)`` on a temporary file beside ``path``, flush it to disk,
     then rename it over ``path``. On any failure the temporary file is removed
     and ``path`` is left as it was."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    # Created exclusively under a new name: nothing that already exists (a file, or a
+    # link to the database planted at a guessable name) is ever written through.
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:  # mkstemp makes it private (0600); the output keeps the old file's mode, or the usual one
+        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode) if path.exists() else 0o644)
+    except OSError:
+        pass
     try:
         write(tmp)
         fd = os.open(tmp, os.O_RDONLY)

@@ -20,6 +20,11 @@ from desktop.store.database import (
 from desktop.store.lock import DatabaseLocked, InstanceLock
 
 DAILY_KEEP = 7
+# The tables each schema revision has (a backup missing one is refused).
+REQUIRED_TABLES = (
+    ("0001", ("declarations", "cost_items", "indicators")),
+    ("0003", ("declaration_list", "declaration_search", "declaration_keys")),
+)
 BACKUP_DIR = "backups"
 
 
@@ -125,6 +130,7 @@ def inspect_backup(path: Path) -> BackupInfo:
         try:
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
             count = con.execute("SELECT count(*) FROM declarations").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise
@@ -137,6 +143,9 @@ def inspect_backup(path: Path) -> BackupInfo:
         con.close()
     if revision not in KNOWN_REVISIONS:
         raise DatabaseError(f"备份 {path.name} 由更新版本的程序创建（结构版本 {revision}），不能恢复。")
+    missing = sorted(t for rev, needed in REQUIRED_TABLES if revision >= rev for t in needed if t not in tables)
+    if missing:  # a copy someone tampered with or cut short: restoring it would break every command
+        raise DatabaseError(f"备份 {path.name} 不完整（缺少数据表 {'、'.join(missing)}），不能用于恢复。")
     return BackupInfo(revision, count)
 
 
@@ -174,7 +183,7 @@ def newest_good_backup(db_path: Path) -> FoundBackup | None:
 def restore_from(db: Database, source: Path) -> Path:
     """Replace the open database's content with a backup; returns the safety copy made first."""
     inspect_backup(source)
-    safety = backup_copy(db.path, "before-restore")
+    safety = backup_copy(db.path, "before-restore", spare=source)
     db.engine.dispose()  # no pooled connection may keep the old pages
     online_copy(source, db.path, source_is_backup=True)
     _migrate(db, True)  # an older backup is brought to the current schema
@@ -239,7 +248,7 @@ def restore_database(path: Path, source: Path) -> Restored:
         try:
             if current and problem is None:
                 # Sound: keep a copy, then write the backup through SQLite so its WAL stays coherent.
-                safety = backup_copy(path, "before-restore")
+                safety = backup_copy(path, "before-restore", spare=source)
                 online_copy(source, path, source_is_backup=True)
             else:
                 if current:

@@ -16,6 +16,7 @@ import glob
 import os
 import re
 import sqlite3
+import tempfile
 import threading
 from datetime import datetime
 from functools import cached_property
@@ -125,10 +126,10 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(_file_uri(path, _needs_immutable(path)), uri=True)
 
 
-def pages_problem(con: sqlite3.Connection) -> str | None:
+def pages_problem(con: sqlite3.Connection, thorough: bool = False) -> str | None:
     """None when PRAGMA quick_check finds the pages sound, else SQLite's complaint (one line)."""
     try:
-        rows = con.execute("PRAGMA quick_check(3)").fetchall()
+        rows = con.execute("PRAGMA integrity_check(3)" if thorough else "PRAGMA quick_check(3)").fetchall()
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return str(exc)
@@ -140,7 +141,7 @@ def pages_problem(con: sqlite3.Connection) -> str | None:
     return (lines[0] if lines else rows[0][0])[:120]
 
 
-def file_problem(path: Path) -> str | None:
+def file_problem(path: Path, thorough: bool = False) -> str | None:
     """quick_check of a file by path, read-only; sqlite3 errors other than damage are raised."""
     try:
         con = connect_read_only(path)
@@ -149,7 +150,7 @@ def file_problem(path: Path) -> str | None:
             return str(exc)
         raise
     try:
-        return pages_problem(con)
+        return pages_problem(con, thorough)
     finally:
         con.close()
 
@@ -269,6 +270,8 @@ def open_database(path: Path | str, *, write: bool = True, defer_check: bool = F
         elif exists:
             _check_pages(db)
         _migrate(db, write)
+        # A new file exists now: also lock it by identity, so a hard link made later is refused.
+        db.lock.cover_identity()
         return db
     except Exception:
         lock.release()
@@ -353,8 +356,24 @@ def current_revision(db: Database) -> str | None:
         con.close()
 
 
+def _foreign(db: Database) -> bool:
+    """Whether the file holds another program's tables: schema objects but no alembic_version.
+
+    Read through a read-only connection, so nothing (not even a WAL checkpoint) is written.
+    """
+    con = db.connect() if db.read_only else sqlite3.connect(_file_uri(db.path), uri=True)
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")}
+    finally:
+        con.close()
+    return bool(names) and "alembic_version" not in names
+
+
 def _migrate(db: Database, write: bool) -> None:
     try:
+        if db.path.exists() and db.path.stat().st_size > 0 and _foreign(db):
+            # Another program's SQLite file (a browser's history, …): never migrate it.
+            raise DatabaseError(f"文件 {db.path} 不是本程序的数据库（其中有其他程序的数据表），未做任何改动。")
         rev = current_revision(db)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
@@ -438,13 +457,17 @@ def verified_copy(source: Path, target: Path, source_is_backup: bool = False) ->
     source as it was at that moment: a damaged database is never kept as a
     backup (DatabaseDamaged), and a copy spoiled on the way is deleted.
     """
-    tmp = target.with_name(target.name + ".part")
-    tmp.unlink(missing_ok=True)
+    # A new, exclusively created name: a file that happens to be called TARGET.part (even the
+    # database itself) is never touched.
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
         online_copy(source, tmp, source_is_backup)
         con = sqlite3.connect(tmp)  # our own file: a plain connection tidies its -wal/-shm on close
         try:
-            problem = pages_problem(con)
+            # integrity_check, not quick_check: a backup must also have its indexes agree with its rows.
+            problem = pages_problem(con, thorough=True)
             if not problem:
                 # A copy needs no WAL: in rollback mode, reading it later (inspecting,
                 # restoring) leaves no -wal/-shm files beside it, even in a read-only folder.
@@ -456,7 +479,7 @@ def verified_copy(source: Path, target: Path, source_is_backup: bool = False) ->
         raise
     if problem:
         tmp.unlink(missing_ok=True)
-        if file_problem(source):
+        if file_problem(source, thorough=True):
             raise damaged(source, problem)
         raise BackupFailed(f"备份 {target.name} 复制后检查未通过（{problem}），已删除该副本；原有备份都保留着。")
     tmp.replace(target)
@@ -466,6 +489,13 @@ def _before_pattern(path: Path) -> re.Pattern:
     # NAME.before-migration-REV.YYYYMMDD-HHMMSS[-N].sqlite3 and NAME.before-restore.…; nothing else
     return re.compile(rf"{re.escape(path.stem)}\.(before-migration(?:-[^.]+)?|before-restore)"
                       rf"\.(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(path.suffix or '.sqlite3')}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def before_copies(path: Path) -> list[tuple[str, datetime, Path]]:
@@ -486,7 +516,7 @@ def before_copies(path: Path) -> list[tuple[str, datetime, Path]]:
     return [(kind, made, p) for kind, made, _n, p in found]
 
 
-def backup_copy(path: Path, reason: str, keep: int = BEFORE_KEEP) -> Path:
+def backup_copy(path: Path, reason: str, keep: int = BEFORE_KEEP, spare: Path | None = None) -> Path:
     """A consistent, checked copy beside the file, named for why it was made.
 
     Only the newest `keep` copies of the same kind (before-migration,
@@ -502,7 +532,9 @@ def backup_copy(path: Path, reason: str, keep: int = BEFORE_KEEP) -> Path:
                if (m := pattern.fullmatch(p.name))]
     target = path.with_name(f"{name}-{max(numbers) + 1}{suffix}" if numbers else f"{name}{suffix}")
     verified_copy(path, target)
-    same = [p for k, _made, p in before_copies(path) if k == kind and p != target]
+    # `spare`: the backup being restored from is never pruned before it has been read.
+    same = [p for k, _made, p in before_copies(path)
+            if k == kind and p != target and not (spare is not None and _same_file(p, spare))]
     for old in same[:max(len(same) - (max(keep, 1) - 1), 0)]:
         old.unlink(missing_ok=True)
     return target
