@@ -69,4 +69,43 @@ def main(argv: list[str] | None = None) -> int:
         # Point stdout at devnull so the interpreter's final flush stays quiet too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # damage inside rows that quick_check cannot see
+        reason = _unreadable(exc)
+        if reason is None:
+            raise
+        try:
+            sys.stdout.flush()  # what was printed before the damaged row
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"数据库中的内容无法读取（可能已损坏）：{reason}。文件未做任何改动；"
+              "可以从备份恢复（jixiao restore 备份文件）。", file=sys.stderr)
+        return 2
 
+
+def _unreadable(exc: BaseException) -> str | None:
+    """A short reason when ``exc`` is what a damaged database file raises while its rows
+    are read (a value no model accepts, bytes that are not UTF-8, SQLite's own
+    complaint); None for anything else, which stays a bug to be reported."""
+    import sqlite3
+
+    from pydantic import ValidationError
+
+    from sqlalchemy.exc import DBAPIError
+
+    orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
+    if isinstance(orig, BaseException):
+        exc = orig
+    if isinstance(exc, ValidationError):
+        errors = exc.errors()
+        first: dict = dict(errors[0]) if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        value = repr(first.get("input"))[:40] if "input" in first else ""
+        reason = f"{where} 的值 {value} 不合要求" if where and value else f"{exc.title} 的内容不合要求"
+    elif isinstance(exc, UnicodeDecodeError):
+        reason = "有文字不是有效的 UTF-8 编码"
+    elif isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        reason = "有文字不是有效的 UTF-8 编码" if "decode to UTF-8" in text else f"SQLite：{text}"
+    else:
+        return None
+    return " ".join(reason.split())[:200]

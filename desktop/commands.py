@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -62,8 +63,7 @@ def cmd_import(db_path: Path, args) -> int:
 
     with _open(db_path, write=True) as db:
         done = _run(lambda: import_files(Repository(db), args.files))
-    for saved in done.saved:  # after the commit: every line printed is a saved declaration
-        print(f"{saved.id}\t{saved.name}")
+    _report([f"{saved.id}\t{saved.name}" for saved in done.saved])  # after the commit: all saved
     return 0
 
 
@@ -144,17 +144,35 @@ def cmd_export(db_path: Path, args) -> int:
     return 0
 
 
+def _report(lines: list[str]) -> None:
+    """Print what a writing command did, only once all of it is done: a reader that
+    stops early (`… | head -1`) can cut the report short, never the work."""
+    for line in lines:
+        print(line)
+
+
 def _each_saved(db_path: Path, args, action) -> int:
-    """Run a service on each named declaration; one transaction each, names printed as done."""
-    with _open(db_path, write=True) as db:
-        repo = Repository(db)
-        try:
-            decls = repo.load_many(_ids(repo, args))
-        except NotFound as exc:
-            raise CommandError(f"没有编号为 {exc} 的申报表") from None
-        for d in decls:
-            made = _run(lambda d=d: action(repo, d))
-            print(f"{made.id}\t{made.header.project_name}")
+    """Run a service on each named declaration; one transaction each. The names are
+    printed after the last one (or after a refusal, before its message)."""
+    done: list[str] = []
+    try:
+        with _open(db_path, write=True) as db:
+            repo = Repository(db)
+            try:
+                decls = repo.load_many(_ids(repo, args))
+            except NotFound as exc:
+                raise CommandError(f"没有编号为 {exc} 的申报表") from None
+            for d in decls:
+                made = _run(lambda d=d: action(repo, d))
+                done.append(f"{made.id}\t{made.header.project_name}")
+    except CommandError:
+        try:  # those saved before the refusal are saved: say which, then the refusal
+            _report(done)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader is gone; keep the final flush quiet, still exit 2
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise
+    _report(done)
     return 0
 
 
@@ -221,8 +239,7 @@ def cmd_delete(db_path: Path, args) -> int:
         repo = Repository(db)
         _run(lambda: move_to_trash(repo, args.ids))
         names = {t.id: t.project_name for t in repo.trashed()}
-    for decl_id in dict.fromkeys(args.ids):
-        print(f"{decl_id}\t{names.get(decl_id, '')}")
+    _report([f"{decl_id}\t{names.get(decl_id, '')}" for decl_id in dict.fromkeys(args.ids)])
     return 0
 
 
@@ -250,8 +267,8 @@ def cmd_restore_deleted(db_path: Path, args) -> int:
     with _open(db_path, write=True) as db:
         repo = Repository(db)
         _run(lambda: restore(repo, args.ids))
-        for decl_id in dict.fromkeys(args.ids):
-            print(f"{decl_id}\t{repo.summary(decl_id).project_name}")
+        lines = [f"{decl_id}\t{repo.summary(decl_id).project_name}" for decl_id in dict.fromkeys(args.ids)]
+    _report(lines)
     return 0
 
 

@@ -89,7 +89,57 @@ def _parse_int(digits: str):
     return int(digits) if len(digits) <= 100 else _HugeNumber(digits)
 
 
-_DECODER = json.JSONDecoder(parse_int=_parse_int)
+class _DuplicateKey(Exception):
+    """An object names a key twice (json.loads would keep the last one, silently)."""
+
+
+def _no_duplicates(pairs: list) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+class _Tagged(dict):
+    """An object as read again to find where a key is repeated: ``twice`` names it."""
+
+    twice: str | None = None
+
+
+def _tagging(pairs: list) -> dict:
+    found = _Tagged(pairs)
+    if len(found) != len(pairs):
+        seen: set = set()
+        for key, _value in pairs:
+            if key in seen:
+                found.twice = key
+                break
+            seen.add(key)
+    return found
+
+
+def _repeated(value, prefix: tuple) -> tuple[str, str] | None:
+    """(path of the object, key) for the first object in ``value`` read with a key twice."""
+    stack = [(prefix, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            twice = getattr(value, "twice", None)
+            if twice is not None:
+                return ".".join(map(str, path)) or "（最外层）", twice
+            stack.extend(reversed([(path + (k,), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(path + (i,), v) for i, v in enumerate(value)]))
+    return None
+
+
+def _twice(source: str, where: str, key: str) -> ImportFailed:
+    shown = key if len(key) <= 40 else key[:40] + "…"
+    return ImportFailed(f"{source}：{where} 中“{shown}”出现了两次，无法确定该用哪一个。")
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int, object_pairs_hook=_no_duplicates)
+_FINDER = json.JSONDecoder(parse_int=_parse_int, object_pairs_hook=_tagging)  # only after _DuplicateKey
 _NOT_SPACE = re.compile(r"[^ \t\n\r]")
 # Text that may decode to a lone surrogate or a huge number: only then is a value walked.
 _SUSPECT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|\d{101}")
@@ -158,11 +208,15 @@ class _Text:
     def value(self, path: tuple) -> tuple[object, int, int]:
         """The next JSON value, decoded, and where its text is in ``buf``; reads on until it is complete."""
         self.peek()
+        decoder = _DECODER
         while True:
             start = self.pos
             try:
-                value, end = _DECODER.raw_decode(self.buf, start)
+                value, end = decoder.raw_decode(self.buf, start)
                 complete = end < len(self.buf) or self.eof  # a number may go on in the next chunk
+            except _DuplicateKey:  # read it again, to the end of the value, to say where
+                decoder = _FINDER
+                continue
             except json.JSONDecodeError as exc:
                 if self.eof or not _cut_short(exc, len(self.buf)):
                     raise self.invalid(exc.pos) from None
@@ -172,6 +226,9 @@ class _Text:
                 raise ImportFailed(f"{self.source}：内容有误（{where}：嵌套层数过多），不是申报表交换文件。") from None
             if complete:
                 self.pos = end
+                if decoder is _FINDER:
+                    where, key = _repeated(value, path) or (".".join(map(str, path)) or "（最外层）", "?")
+                    raise _twice(self.source, where, key)
                 return value, start, end
             held = len(self.buf) - start
             if held > MAX_DECLARATION_CHARS:
@@ -267,7 +324,7 @@ def _parse(text: _Text) -> Iterator[Declaration]:
             pass
         raise _not_exchange(text.source)
     text.pos += 1
-    header: dict = {}  # every other field; a repeated one counts once, as json.loads does
+    header: dict = {}  # every other field; one given twice is refused, as inside the declarations
     listed = False
     if text.peek() == "}":
         text.pos += 1
@@ -284,6 +341,8 @@ def _parse(text: _Text) -> Iterator[Declaration]:
                 _check_header(header, text.source, partial=True)
                 yield from _declarations(text)
             else:
+                if key in header:
+                    raise _twice(text.source, "（最外层）", str(key))
                 header[key], _start, _end = text.value((key,))
             if text.take(",}") == "}":
                 break
