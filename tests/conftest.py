@@ -51,6 +51,17 @@ def samples(sample_declarations):
 
 
 @pytest.fixture
+def filled_db(tmp_path, capsys) -> Path:
+    """A database holding the five sample forms, imported through the command line."""
+    from desktop.cli import main
+
+    path = tmp_path / "jixiao.sqlite3"
+    assert main(["--db", str(path), "import", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    return path
+
+
+@pytest.fixture
 def db(db_path):
     from desktop.store.database import open_database
 

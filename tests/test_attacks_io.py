@@ -3,7 +3,6 @@ with exact data or one clear Chinese message, and a refused file changes nothing
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE
+from cli_helpers import db_dump as db_content
 from desktop.cli import main
 from desktop.domain.model import CostItem, Declaration, Header, Indicator, Texts
 from desktop.domain.template import registry
@@ -21,24 +21,6 @@ from desktop.io.output import OutputRefused
 from desktop.io.text_import import import_text_file, parse_text
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
-
-
-def db_content(path: Path) -> list[str]:
-    """Every row of the database, as SQL: equal lists mean nothing was saved or changed."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def filled_db(tmp_path, capsys) -> Path:
-    """A database already holding the five sample forms."""
-    db = tmp_path / "filled.sqlite3"
-    assert main(["--db", str(db), "import", str(SAMPLE)]) == 0
-    capsys.readouterr()
-    return db
 
 
 def refused_import(db: Path, capsys, *files: Path) -> str:

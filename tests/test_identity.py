@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
-from desktop.cli import main
+from cli_helpers import db_dump as content, run
 from desktop.store import lock as lock_module
 from desktop.store.database import DatabaseError, open_database
 from desktop.store.lock import DatabaseLocked, InstanceLock
@@ -35,28 +35,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def content(db: Path) -> list:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return [con.execute(f"select * from {t} order by 1").fetchall()
-                for t in ("declarations", "cost_items", "indicators")]
-    finally:
-        con.close()
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def filled(tmp_path, capsys) -> Path:
-    db = tmp_path / "db.sqlite3"
-    assert run(capsys, "--db", db, "import", SAMPLE)[0] == 0
-    return db
-
-
 def other_names(db: Path) -> list[Path]:
     alias = db.parent / "alias.sqlite3"
     alias.symlink_to(db.name)
@@ -68,10 +46,10 @@ def other_names(db: Path) -> list[Path]:
 # --- Hole A: the lock follows the file, not its name --------------------------------------
 
 
-def test_a_symlink_or_hard_link_is_refused_while_a_writer_holds_the_file(filled, capsys):
-    names = other_names(filled)
-    before = content(filled)
-    writer = open_database(filled, write=True)
+def test_a_symlink_or_hard_link_is_refused_while_a_writer_holds_the_file(filled_db, capsys):
+    names = other_names(filled_db)
+    before = content(filled_db)
+    writer = open_database(filled_db, write=True)
     try:
         for name in names:
             with pytest.raises(DatabaseLocked, match="已被另一个窗口打开"):
@@ -79,31 +57,33 @@ def test_a_symlink_or_hard_link_is_refused_while_a_writer_holds_the_file(filled,
             code, _out, err = run(capsys, "--db", name, "import", SAMPLE)
             assert code == 2, (name, err)
             assert "已被另一个窗口打开" in err and "Traceback" not in err
-        assert content(filled) == before
+        assert content(filled_db) == before
     finally:
         writer.close()
-    assert content(filled) == before
+    assert content(filled_db) == before
     assert not Path(str(names[1]) + "-wal").exists()  # the hard link never got a WAL of its own
 
 
-def test_the_original_name_is_refused_while_a_link_holds_the_file(filled):
-    alias, hard = other_names(filled)
+def test_the_original_name_is_refused_while_a_link_holds_the_file(filled_db):
+    alias, hard = other_names(filled_db)
     for holder in (alias, hard):
         with open_database(holder, write=True):
-            for name in {filled, alias, hard} - {holder}:
+            for name in {filled_db, alias, hard} - {holder}:
                 with pytest.raises(DatabaseLocked):
                     open_database(name, write=True)
 
 
-def test_the_locks_are_released_on_close(filled, capsys):
-    names = other_names(filled)
-    open_database(filled, write=True).close()
-    for name in (*names, filled):
+def test_the_locks_are_released_on_close(filled_db, capsys):
+    names = other_names(filled_db)
+    open_database(filled_db, write=True).close()
+    for name in (*names, filled_db):
         with open_database(name, write=True):
             pass
     code, _out, err = run(capsys, "--db", names[1], "import", SAMPLE)
     assert code == 0, err
-    assert len(content(filled)[0]) == 10  # both imports are in the one file
+    con = sqlite3.connect(f"file:{filled_db}?mode=ro", uri=True)
+    assert con.execute("select count(*) from declarations").fetchone()[0] == 10  # both imports are in the one file
+    con.close()
 
 
 def test_a_hard_link_made_after_the_database_was_created_is_refused(tmp_path):
@@ -120,35 +100,35 @@ def test_a_hard_link_made_after_the_database_was_created_is_refused(tmp_path):
         pass
 
 
-def test_another_process_is_refused_through_a_hard_link(filled):
-    _alias, hard = other_names(filled)
-    before = content(filled)
-    with open_database(filled, write=True):
+def test_another_process_is_refused_through_a_hard_link(filled_db):
+    _alias, hard = other_names(filled_db)
+    before = content(filled_db)
+    with open_database(filled_db, write=True):
         proc = subprocess.run([sys.executable, "-m", "desktop", "--db", str(hard), "import", str(SAMPLE)],
                               cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "已被另一个窗口打开" in proc.stderr
-    assert content(filled) == before
+    assert content(filled_db) == before
 
 
-def test_without_a_lock_folder_the_path_lock_still_guards(filled, monkeypatch):
+def test_without_a_lock_folder_the_path_lock_still_guards(filled_db, monkeypatch):
     monkeypatch.setattr(lock_module, "_identity_lock_dir", lambda: None)
-    alias = filled.parent / "alias.sqlite3"
-    alias.symlink_to(filled)
-    with open_database(filled, write=True):
+    alias = filled_db.parent / "alias.sqlite3"
+    alias.symlink_to(filled_db)
+    with open_database(filled_db, write=True):
         with pytest.raises(DatabaseLocked):
             open_database(alias, write=True)
     with open_database(alias, write=True):
         pass
 
 
-def test_the_lock_keeps_its_interface_and_leaves_no_identity_file(filled):
-    lock = InstanceLock(filled)
-    assert lock.path == Path(str(filled.resolve()) + ".lock") and not lock.held
+def test_the_lock_keeps_its_interface_and_leaves_no_identity_file(filled_db):
+    lock = InstanceLock(filled_db)
+    assert lock.path == Path(str(filled_db.resolve()) + ".lock") and not lock.held
     lock.acquire()
     assert lock.held
     folder = lock_module._identity_lock_dir()
-    st = filled.stat()
+    st = filled_db.stat()
     assert (folder / f"{st.st_dev}-{st.st_ino}.lock").exists()
     lock.release()
     assert not lock.held and list(folder.iterdir()) == []

@@ -12,34 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
-from desktop.cli import main
+from cli_helpers import db_dump as content, run
 from disk import small_disk  # noqa: F401  (fixture)
-
-
-def content(db: Path) -> list:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return [con.execute(f"select * from {t} order by 1").fetchall()
-                for t in ("declarations", "cost_items", "indicators")]
-    finally:
-        con.close()
 
 
 def fingerprint(db: Path) -> tuple:
     return hashlib.sha256(db.read_bytes()).hexdigest(), content(db)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def filled(tmp_path, capsys) -> Path:
-    db = tmp_path / "jixiao.sqlite3"
-    assert run(capsys, "--db", db, "import", SAMPLE)[0] == 0
-    return db
 
 
 def leftovers(folder: Path) -> list[Path]:
@@ -50,50 +28,50 @@ def leftovers(folder: Path) -> list[Path]:
     "{db}", "{db}-wal", "{db}-shm", "{db}.lock", "{folder}/backups/jixiao-20261126.sqlite3", "{folder}",
     "/dev/full", "/dev/null",
 ])
-def test_print_never_writes_over_the_database_its_companions_or_a_device(filled, capsys, target):
-    folder = filled.parent
+def test_print_never_writes_over_the_database_its_companions_or_a_device(filled_db, capsys, target):
+    folder = filled_db.parent
     (folder / "backups").mkdir()
     backup = folder / "backups" / "jixiao-20261126.sqlite3"
-    backup.write_bytes(filled.read_bytes())
-    before, backup_before = fingerprint(filled), backup.read_bytes()
-    out = Path(target.format(db=filled, folder=folder))
+    backup.write_bytes(filled_db.read_bytes())
+    before, backup_before = fingerprint(filled_db), backup.read_bytes()
+    out = Path(target.format(db=filled_db, folder=folder))
     for command in ("print", "export"):
-        code, _out, err = run(capsys, "--db", filled, command, "--all", "-o", out)
+        code, _out, err = run(capsys, "--db", filled_db, command, "--all", "-o", out)
         assert code == 2, err
         assert err.strip() and "Traceback" not in err
-    assert fingerprint(filled) == before
+    assert fingerprint(filled_db) == before
     assert backup.read_bytes() == backup_before
     assert Path("/dev/full").is_char_device() and Path("/dev/null").is_char_device()
     assert not leftovers(folder)
 
 
-def test_a_link_or_another_spelling_of_the_database_is_refused(filled, capsys):
-    before = fingerprint(filled)
-    link = filled.parent / "申报表.pdf"
-    link.symlink_to(filled)
-    code, _, err = run(capsys, "--db", filled, "print", "--all", "-o", link)
+def test_a_link_or_another_spelling_of_the_database_is_refused(filled_db, capsys):
+    before = fingerprint(filled_db)
+    link = filled_db.parent / "申报表.pdf"
+    link.symlink_to(filled_db)
+    code, _, err = run(capsys, "--db", filled_db, "print", "--all", "-o", link)
     assert code == 2 and "数据库" in err
-    other_spelling = filled.parent / "." / ".." / filled.parent.name / "申报表.pdf"
-    code, _, err = run(capsys, "--db", filled, "print", "--all", "-o", other_spelling)
+    other_spelling = filled_db.parent / "." / ".." / filled_db.parent.name / "申报表.pdf"
+    code, _, err = run(capsys, "--db", filled_db, "print", "--all", "-o", other_spelling)
     assert code == 2
-    assert fingerprint(filled) == before and link.is_symlink()
+    assert fingerprint(filled_db) == before and link.is_symlink()
 
 
-def test_another_database_is_never_overwritten_by_an_export(filled, tmp_path, capsys):
+def test_another_database_is_never_overwritten_by_an_export(filled_db, tmp_path, capsys):
     other = tmp_path / "去年.json"  # a database someone named .json
-    other.write_bytes(filled.read_bytes())
-    code, _, err = run(capsys, "--db", filled, "export", "--all", "-o", other)
+    other.write_bytes(filled_db.read_bytes())
+    code, _, err = run(capsys, "--db", filled_db, "export", "--all", "-o", other)
     assert code == 2 and "数据库文件" in err
-    assert other.read_bytes() == filled.read_bytes()
+    assert other.read_bytes() == filled_db.read_bytes()
 
 
 @pytest.mark.parametrize("command,name,expected", [
     ("print", "out.json", "PDF"), ("print", "out.xlsx", "PDF"), ("print", "out", "PDF"),
     ("export", "out.pdf", ".json"), ("export", "out.sqlite3", ".json"),
 ])
-def test_an_extension_that_does_not_match_the_content_is_refused(filled, tmp_path, capsys, command, name, expected):
+def test_an_extension_that_does_not_match_the_content_is_refused(filled_db, tmp_path, capsys, command, name, expected):
     target = tmp_path / name
-    code, _, err = run(capsys, "--db", filled, command, "--all", "-o", target)
+    code, _, err = run(capsys, "--db", filled_db, command, "--all", "-o", target)
     assert code == 2 and expected in err
     assert not target.exists() and not leftovers(tmp_path)
 
@@ -114,16 +92,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_part(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf"]
 
 
-def test_printing_onto_a_full_disk_says_so_and_keeps_the_old_pdf(filled, small_disk, capsys):  # noqa: F811
+def test_printing_onto_a_full_disk_says_so_and_keeps_the_old_pdf(filled_db, small_disk, capsys):  # noqa: F811
     old = small_disk.path / "申报表.pdf"
     old.write_bytes(b"%PDF-1.4 yesterday's print")
     small_disk.fill()
-    code, _, err = run(capsys, "--db", filled, "print", "--all", "-o", old)
+    code, _, err = run(capsys, "--db", filled_db, "print", "--all", "-o", old)
     assert code == 2 and "磁盘空间不足" in err and "Traceback" not in err
     assert old.read_bytes() == b"%PDF-1.4 yesterday's print"
     assert not leftovers(small_disk.path)
     small_disk.free()
-    assert run(capsys, "--db", filled, "print", "--all", "-o", old)[0] == 0
+    assert run(capsys, "--db", filled_db, "print", "--all", "-o", old)[0] == 0
     assert old.read_bytes().startswith(b"%PDF")
 
 
@@ -145,25 +123,25 @@ def test_an_import_onto_a_full_disk_is_rolled_back_with_the_reason(small_disk, c
     con.close()
 
 
-def test_a_backup_onto_a_full_disk_fails_and_leaves_nothing_behind(filled, small_disk):  # noqa: F811
+def test_a_backup_onto_a_full_disk_fails_and_leaves_nothing_behind(filled_db, small_disk):  # noqa: F811
     from desktop.store.backup import backup_to
     from desktop.store.database import DatabaseError, open_database
 
-    before = fingerprint(filled)
+    before = fingerprint(filled_db)
     small_disk.fill(leave=16 * 1024)  # room for a start, not for the copy
-    with open_database(filled) as db, pytest.raises((OSError, sqlite3.Error, DatabaseError)):
+    with open_database(filled_db) as db, pytest.raises((OSError, sqlite3.Error, DatabaseError)):
         backup_to(db, small_disk.path / "备份.sqlite3")
     assert sorted(p.name for p in small_disk.path.iterdir()) == [".filler"]
-    assert fingerprint(filled) == before
+    assert fingerprint(filled_db) == before
 
 
-def test_the_backup_command_makes_a_checked_copy_and_never_overwrites(filled, tmp_path, capsys):
+def test_the_backup_command_makes_a_checked_copy_and_never_overwrites(filled_db, tmp_path, capsys):
     target = tmp_path / "备份.sqlite3"
-    code, out, err = run(capsys, "--db", filled, "backup", "-o", target)
+    code, out, err = run(capsys, "--db", filled_db, "backup", "-o", target)
     assert code == 0, err
-    assert content(target) == content(filled)
-    before = fingerprint(filled)
-    for bad in (target, filled, Path(f"{filled}-wal"), tmp_path / "备份.pdf"):
-        code, _out, err = run(capsys, "--db", filled, "backup", "-o", bad)
+    assert content(target) == content(filled_db)
+    before = fingerprint(filled_db)
+    for bad in (target, filled_db, Path(f"{filled_db}-wal"), tmp_path / "备份.pdf"):
+        code, _out, err = run(capsys, "--db", filled_db, "backup", "-o", bad)
         assert code == 2 and err.strip() and "Traceback" not in err
-    assert fingerprint(filled) == before and content(target) == content(filled)
+    assert fingerprint(filled_db) == before and content(target) == content(filled_db)

@@ -5,14 +5,13 @@ are measured by benchmarks/stream.py, not here."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import tracemalloc
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE
+from cli_helpers import db_dump as db_content
 from desktop.cli import main
 from desktop.domain.model import Declaration
 from desktop.io.errors import ImportFailed
@@ -38,22 +37,6 @@ def numbered(samples: list[Declaration], n: int) -> Iterator[Declaration]:
         d = samples[i % len(samples)].model_copy(deep=True)
         d.header.project_name = f"{d.header.project_name} {i + 1}"
         yield d
-
-
-def db_content(path: Path) -> list[str]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
-
-
-@pytest.fixture
-def filled_db(tmp_path, capsys) -> Path:
-    db = tmp_path / "filled.sqlite3"
-    assert main(["--db", str(db), "import", str(SAMPLE)]) == 0
-    capsys.readouterr()
-    return db
 
 
 def dumped(data: dict) -> str:
