@@ -118,7 +118,7 @@ def test_a_schema_0003_database_migrates_to_the_trash_schema_after_a_backup(tmp_
     dump = list(con.iterdump())
     con.close()
     with open_database(old) as db:
-        assert current_revision(db) == SCHEMA_HEAD == "0004"
+        assert current_revision(db) == SCHEMA_HEAD == "0005"
         assert db.backup_path is not None and "before-migration-0003" in db.backup_path.name
         backup = sqlite3.connect(db.backup_path)
         assert list(backup.iterdump()) == dump

@@ -45,6 +45,10 @@ class Texts(_Model):
 class CostItem(_Model):
     text: str = ""
     amount: str = ""
+    # The amount an importer chose among several in the text when it was not
+    # certain (cost.amount_guessed). Empty once the user confirms or when the
+    # reading was certain; the warning shows while amount still equals it.
+    amount_guessed: str = ""
 
 
 class Indicator(_Model):
@@ -75,6 +79,8 @@ class Declaration(_Model):
     template_id: str = "shenshan-2024"
     fiscal_year: int = Field(default_factory=lambda: datetime.now().year + 1)
     status: Status = "草稿"
+    # The declaration this one was copied forward from (复制到下一年度), if any.
+    source_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     header: Header = Field(default_factory=Header)
@@ -93,7 +99,7 @@ class Declaration(_Model):
 
     def content_equals(self, other: Declaration) -> bool:
         """Same form content, ignoring id and timestamps."""
-        skip = {"id", "created_at", "updated_at"}
+        skip = {"id", "created_at", "updated_at", "source_id"}
         return self.model_dump(exclude=skip) == other.model_dump(exclude=skip)
 
 

@@ -24,6 +24,7 @@ DAILY_KEEP = 7
 REQUIRED_TABLES = (
     ("0001", ("declarations", "cost_items", "indicators")),
     ("0003", ("declaration_list", "declaration_search", "declaration_keys")),
+    ("0005", ("revisions", "library_entries", "option_values", "settings")),
 )
 BACKUP_DIR = "backups"
 

@@ -21,7 +21,7 @@ from desktop.domain.model import COST_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, T
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-_TOP = ("id", "template_id", "fiscal_year", "status", "created_at", "updated_at")
+_TOP = ("id", "template_id", "fiscal_year", "status", "created_at", "updated_at", "source_id")
 _H0, _T0 = len(_TOP), len(_TOP) + len(HEADER_FIELDS)  # where header and text columns start
 _SELECT_DECLS = f"SELECT {', '.join(_TOP + HEADER_FIELDS + TEXT_FIELDS)} FROM declarations WHERE id IN "
 _SELECT_COSTS = f"SELECT declaration_id, {', '.join(COST_FIELDS)} FROM cost_items WHERE declaration_id IN "
@@ -30,7 +30,7 @@ _SELECT_INDICATORS = (f"SELECT declaration_id, {', '.join(INDICATOR_FIELDS)} FRO
 _CHILD_ORDER = " ORDER BY declaration_id, position"
 
 # Written columns of declarations, in the order of _decl_values().
-_WRITTEN = ("template_id", "fiscal_year", "status", "updated_at", *HEADER_FIELDS, *TEXT_FIELDS,
+_WRITTEN = ("template_id", "fiscal_year", "status", "updated_at", "source_id", *HEADER_FIELDS, *TEXT_FIELDS,
             "annual_amount_value", "error_count", "warning_count")
 _INSERT_DECL = f"INSERT INTO declarations (id, created_at, {', '.join(_WRITTEN)}) VALUES "
 _DECL_ROW = f"(?, ?, {', '.join('?' * len(_WRITTEN))})"
@@ -80,7 +80,7 @@ def read_declarations(con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, 
         decl_id = row[0]
         out[decl_id] = Declaration.model_validate({
             "id": decl_id, "template_id": row[1], "fiscal_year": row[2], "status": row[3],
-            "created_at": _time(row[4]), "updated_at": _time(row[5]),
+            "created_at": _time(row[4]), "updated_at": _time(row[5]), "source_id": row[6],
             "header": dict(zip(HEADER_FIELDS, row[_H0:_T0], strict=True)),
             "texts": dict(zip(TEXT_FIELDS, row[_T0:], strict=True)),
             "cost_items": costs.get(decl_id, []),
@@ -91,7 +91,7 @@ def read_declarations(con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, 
 
 def _decl_values(decl: Declaration, updated: str, counts: Counts) -> list:
     h, t = decl.header, decl.texts
-    return [decl.template_id, decl.fiscal_year, decl.status, updated,
+    return [decl.template_id, decl.fiscal_year, decl.status, updated, decl.source_id,
             *(getattr(h, f) for f in HEADER_FIELDS), *(getattr(t, f) for f in TEXT_FIELDS),
             amount_value(h.annual_amount), counts[0], counts[1]]
 

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 # The newest migration under migrations/versions. Checked against Alembic's
 # own view by a test, so that opening an up-to-date file never imports Alembic
 # (it costs a noticeable part of start-up).
-SCHEMA_HEAD = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_HEAD = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Above this size the window checks the file's pages on a thread (see open_database).
