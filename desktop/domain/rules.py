@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from desktop.domain.amounts import format_amount, parse_amount
+from desktop.domain.check_context import CheckContext
 from desktop.domain.model import Declaration
 from desktop.domain.problems import Problem, Severity, sort_key
 from desktop.domain.targets import NOT_APPLICABLE, parse_target
@@ -52,7 +53,9 @@ def parse_duration(text: str) -> int | None:
 
 
 class _Checker:
-    def __init__(self, decl: Declaration, template: Template, glyph_check: GlyphCheck | None):
+    def __init__(self, decl: Declaration, template: Template, glyph_check: GlyphCheck | None,
+                 context: CheckContext):
+        self.context = context
         self.d = decl
         self.t = template
         self.glyph_check = glyph_check
@@ -231,9 +234,13 @@ def _all_text(d: Declaration) -> Iterable[tuple[str, str]]:
             yield f"indicators[{i}].{f}", getattr(r, f)
 
 
-def check(decl: Declaration, template: Template, glyph_check: GlyphCheck | None = None) -> list[Problem]:
-    """Every problem of the declaration, in tab and field order."""
-    c = _Checker(decl, template, glyph_check)
+def check(decl: Declaration, template: Template, glyph_check: GlyphCheck | None = None,
+          context: CheckContext | None = None) -> list[Problem]:
+    """Every problem of the declaration, in tab and field order.
+
+    ``context`` carries what the store knows (see domain.check_context); the
+    rules that need it stay silent without it."""
+    c = _Checker(decl, template, glyph_check, context or CheckContext())
     c.required()
     c.project_code()
     years = c.duration()

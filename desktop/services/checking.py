@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from desktop.domain import rules
+from desktop.domain.check_context import CheckContext
 from desktop.domain.model import Declaration
 from desktop.domain.problems import Problem
 from desktop.domain.template import registry
@@ -24,8 +25,10 @@ def glyph_check():
     return missing_glyphs
 
 
-def check(decl: Declaration) -> list[Problem]:
-    return rules.check(decl, registry().get(decl.template_id), glyph_check())
+def check(decl: Declaration, context: CheckContext | None = None) -> list[Problem]:
+    """Every problem of decl; ``context`` (desktop.services.check_context) adds the
+    rules that need the store's knowledge (known options, last year, duplicates)."""
+    return rules.check(decl, registry().get(decl.template_id), glyph_check(), context)
 
 
 def counts(problems: Iterable[Problem]) -> tuple[int, int]:
