@@ -77,6 +77,10 @@ class IndicatorEditor(RowsEditor):
         self.view.setItemDelegateForColumn(1, delegate)
         self.core_button = self._button("为每个核心类别添加一行", self.add_core_rows)
         self.buttons.insertWidget(1, self.core_button)
+        # The 指标库: suggestions on 三级指标, the 指标库… picker, 加入指标库 (issue 11).
+        from desktop.qt.indicator_suggest import IndicatorLibrary
+
+        self.library_ui = IndicatorLibrary(self)
         # Categories and targets are short; 三级指标 and 指标解释 share the rest.
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
