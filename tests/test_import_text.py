@@ -39,7 +39,7 @@ def test_five_forms_with_every_header_field(sample_declarations):
     assert len(sample_declarations) == len(blocks) == 5
     for decl, rows in zip(sample_declarations, blocks, strict=True):
         for row in rows[:5]:
-            for label, value in zip(row[0::2], row[1::2]):  # a trailing empty cell has no pair
+            for label, value in zip(row[0::2], row[1::2], strict=False):  # a trailing empty cell has no pair
                 label = label.rstrip("：")
                 if label in HEADER:
                     field = HEADER[label]

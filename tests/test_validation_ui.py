@@ -76,7 +76,7 @@ def test_clicking_a_problem_focuses_its_field(qtbot, window_factory, db_path, sa
 def test_the_list_shows_each_declarations_error_count(qtbot, window_factory, db_path, samples):
     window = open_sample(window_factory, db_path, samples[0])
     row = window.list_model.row_of(window.doc.declaration.id)
-    assert window.list_model.index(row, 5).data() == "3 警告"
+    assert window.list_model.index(row, 5).data() == "4 警告"  # with text.vague (issue 12)
     type_into(qtbot, window.header_tab.widgets["header.project_name"], "")
     window.save()
     assert window.list_model.index(row, 5).data() == "1 错"
@@ -123,7 +123,9 @@ def test_editing_a_final_declaration_asks_then_returns_it_to_draft(qtbot, window
 def test_characters_the_print_font_lacks_are_reported_as_you_type(qtbot, window_factory, db_path, samples):
     window = open_sample(window_factory, db_path, samples[0])
     name = window.header_tab.widgets["header.project_name"]
-    type_into(qtbot, name, "民意速办𠀋工作经费")
+    type_into(qtbot, name, "民意速办𠀋工作经费")  # Extension B: the bundled fallback font prints it
+    assert not [p for p in window.doc.problems if p.code == "print.glyph_missing"]
+    type_into(qtbot, name, "\U0001F600")  # an emoji: no bundled font has it
     assert name.property("problem") == "warning"
     texts = [window.problems.list.item(i).text() for i in range(window.problems.list.count())]
-    assert any("打印字体无法显示" in t and "𠀋" in t for t in texts)
+    assert any("打印字体无法显示" in t and "\U0001F600" in t for t in texts)

@@ -16,8 +16,8 @@ from desktop.domain.form import with_not_applicable_rows
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.domain.model import HEADER_FIELDS, TEXT_FIELDS, Declaration
 from desktop.domain.template import registry
-from desktop.io.errors import ImportFailed, unreadable
-from desktop.io.form_rows import INDICATOR_HEADER, FormReader, cell_text, indicator_header_at, label_path
+from desktop.io.errors import MAX_FILE_BYTES, ImportFailed, unreadable
+from desktop.io.form_rows import INDICATOR_HEADER, FormReader, cell_text, indicator_header_at, is_cost_heading
 from desktop.io.output import OutputRefused, write_atomically
 from desktop.io.safety import check_office_zip
 
@@ -311,7 +311,7 @@ def export_xlsx(decls: Iterable[Declaration], out: Path) -> None:
     write_atomically(out, write)
 
 
-def import_xlsx(path: Path) -> list[Declaration]:
+def import_xlsx(path: Path, notes: list[str] | None = None) -> list[Declaration]:
     check_office_zip(path, "Excel")
     from openpyxl import load_workbook
 
@@ -322,32 +322,67 @@ def import_xlsx(path: Path) -> list[Declaration]:
     reader = FormReader(path.name, exact=True)
     try:
         for ws in wb.worksheets:
-            _read_sheet(ws, reader)
+            _read_sheet(ws.title, ws.iter_rows(values_only=True), reader)
     except ImportFailed:
         raise
     except Exception as exc:
         raise unreadable(path.name, "Excel", exc) from None
     finally:
         wb.close()
-    return reader.declarations()
+    return reader.declarations(notes)
 
 
-def _read_sheet(ws, reader: FormReader) -> None:
-    reader.current = None  # a sheet starts a new form (at its title or first label)
+_CALAMINE_KINDS = {".xls": "Excel", ".et": "WPS 表格", ".ods": "OpenDocument 表格"}
+
+
+def import_sheets(path: Path, notes: list[str] | None = None) -> list[Declaration]:
+    """Legacy Excel (.xls), WPS 表格 (.et) and OpenDocument (.ods), read by python-calamine."""
+    kind = _CALAMINE_KINDS.get(path.suffix.lower(), "表格")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFailed(f"{path.name}：无法读取文件（{exc.strerror}）。") from None
+    if size > MAX_FILE_BYTES:
+        raise ImportFailed(f"{path.name}：文件过大（{size // 1024 // 1024} MB），不是申报表。")
+    try:
+        from python_calamine import CalamineWorkbook
+
+        with path.open("rb") as f:  # from the content, not the name: an .et is an .xls inside
+            wb = CalamineWorkbook.from_filelike(f)
+            sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                      for name in wb.sheet_names]
+    except Exception as exc:  # calamine raises its own kinds on malformed files
+        raise unreadable(path.name, kind, exc) from None
+    reader = FormReader(path.name, exact=True)
+    try:
+        for name, rows in sheets:
+            _read_sheet(name, (tuple(None if v == "" else v for v in row) for row in rows), reader)
+    except ImportFailed:
+        raise
+    except Exception as exc:
+        raise unreadable(path.name, kind, exc) from None
+    return reader.declarations(notes)
+
+
+def _read_sheet(title: str, rows: Iterable[Sequence], reader: FormReader) -> None:
+    reader.new_part()  # a sheet starts a new form (at its title or first label), or holds the indicators
     in_cost = False
-    for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+    text_col, amount_col = 1, 4  # where the items' text and amount stand (as exported: B and E)
+    for number, values in enumerate(rows, 1):
         texts = [cell_text(v) for v in values]
         keys = [c.strip() for c in texts]
         dense = [k for k in keys if k]
-        at = f"工作表“{ws.title}”第 {number} 行"
+        at = f"工作表“{title}”第 {number} 行"
         # The exported layout lists cost items as rows under 测算内容 | 金额（元）.
-        if dense and label_path(dense[0]) == "cost_basis" and dense[1:] == ["测算内容", "金额（元）"]:
-            reader.cost_heading(at)
+        if is_cost_heading(dense):
+            reader.cost_heading(at, dense[2])
+            text_col, amount_col = keys.index(dense[1]), keys.index(dense[2])
             in_cost = True
             continue
         # Every row there is one item, an empty one too; column A is the merged 测算依据 label.
         if in_cost and not (keys and keys[0]) and len(dense) <= 2 and indicator_header_at(keys) is None:
-            reader.cost_item(values[1] if len(values) > 1 else None, values[4] if len(values) > 4 else None)
+            reader.cost_item(values[text_col] if len(values) > text_col else None,
+                             values[amount_col] if len(values) > amount_col else None)
             continue
         in_cost = False
         reader.row(list(values), at)

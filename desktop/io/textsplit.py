@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 _P_TAG = re.compile(r"</?p\s*>", re.IGNORECASE)
-_ARABIC = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\s*(?:、|[.．](?!\d))")
+# An item number stands at the start, after a space or after punctuation ("…完成巡查；2.开展培训").
+_ARABIC = re.compile(r"(?:(?<=[\s。；;：:！!？?，,])|^)(\d{1,2})\s*(?:、|[.．](?!\d))")
+_BRACKETED = re.compile(r"[(（](\d{1,2})[)）]")
+_CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = re.compile(f"([{_CIRCLED_DIGITS}])")
+# Item numbers of a list, tried in this order: 1. / 1、, then (1) / （1）, then ①.
+_LISTS = ((_ARABIC, int), (_BRACKETED, int), (_CIRCLED, lambda c: _CIRCLED_DIGITS.index(c) + 1))
 _CN_NUMERALS = "一二三四五六七八九十"
 _CHINESE = re.compile(r"(?:(?<=\s)|^)([一二三四五六七八九十])、")
 
@@ -32,13 +38,18 @@ def _sequential_starts(text: str, pattern: re.Pattern, value) -> list[re.Match]:
 
 
 def split_numbered(text: str) -> tuple[list[str], bool]:
-    """Split text into its numbered items 1., 2., … (or 1、2、…).
+    """Split text into its numbered items 1., 2., … (or 1、2、…; else (1) （1） ①).
 
     Returns (pieces, numbered). With ``numbered`` true each piece is one item
     with its number removed; otherwise the single piece is the whole text.
     """
     text = " ".join(html_paragraphs(text))
-    starts = _sequential_starts(text, _ARABIC, int)
+    for pattern, value in _LISTS:
+        starts = _sequential_starts(text, pattern, value)
+        if len(starts) > 1 and starts[0].start() == 0:
+            break
+    else:
+        starts = _sequential_starts(text, _ARABIC, int)
     if not starts or starts[0].start() != 0:
         return ([text.strip()] if text.strip() else []), False
     pieces = []
@@ -53,7 +64,10 @@ def restore_paragraphs(text: str) -> str:
     lines: list[str] = []
     for para in html_paragraphs(text):
         cuts = {m.start() for m in _sequential_starts(para, _CHINESE, lambda c: _CN_NUMERALS.index(c) + 1)}
-        cuts |= {m.start() for m in _sequential_starts(para, _ARABIC, int)}
+        for pattern, value in _LISTS:
+            starts = _sequential_starts(para, pattern, value)
+            if pattern is _ARABIC or len(starts) > 1:
+                cuts |= {m.start() for m in starts}
         cuts.discard(0)
         prev = 0
         for cut in sorted(cuts):

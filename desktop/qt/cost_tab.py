@@ -4,11 +4,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.form import COST_COLUMNS
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.qt.bindings import mark_widget
+from desktop.qt.commands import SetFieldCommand
 from desktop.qt.document import DeclarationDocument
 from desktop.qt.rows_editor import RowsEditor
 from desktop.qt.rows_model import RowsModel
@@ -37,6 +38,16 @@ class CostTab(QWidget):
         self.total_label.setWordWrap(True)
         self.total_label.setTextFormat(Qt.TextFormat.PlainText)
         self.total_label.installEventFilter(self)
+        # cost.amount_guessed: the amount read on import was a guess; the user confirms it here
+        # (or edits it). Undoable like any edit.
+        self.confirm_button = QPushButton("确认金额", self)
+        self.confirm_button.setObjectName("confirm-amount")
+        self.confirm_button.setToolTip("导入时从几个金额中推断出的申请金额：核对无误后点此确认")
+        self.confirm_button.clicked.connect(self.confirm_amount)
+        self.editor.buttons.insertWidget(self.editor.buttons.count() - 1, self.confirm_button)
+        self.editor.view.selectionModel().currentChanged.connect(self._update_confirm)
+        doc.problemsChanged.connect(self._update_confirm)
+        self._update_confirm()
         self._figures: list[str] = []
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("每一项写明测算内容和申请金额（可写“536,200.00”“536200”或“53.62万”）。", self))
@@ -45,6 +56,24 @@ class CostTab(QWidget):
         doc.changed.connect(self.update_total)
         doc.reset.connect(self.update_total)
         doc.marksChanged.connect(self._mark_total)
+
+    def guessed_row(self, row: int) -> bool:
+        """The row's amount is still the importer's guess (cost.amount_guessed shows)."""
+        d = self.doc.declaration
+        if d is None or not 0 <= row < len(d.cost_items):
+            return False
+        item = d.cost_items[row]
+        return bool(item.amount_guessed.strip()) and item.amount.strip() == item.amount_guessed.strip()
+
+    def _update_confirm(self, *_args) -> None:
+        self.confirm_button.setEnabled(self.guessed_row(self.editor.current_row()))
+
+    def confirm_amount(self) -> None:
+        """Take the selected row's guessed amount as meant: the warning goes (undo brings it back)."""
+        row = self.editor.current_row()
+        if self.guessed_row(row):
+            self.doc.push(SetFieldCommand(self.doc, f"cost_items[{row}].amount_guessed", "", "确认金额", merge=False))
+            self._update_confirm()
 
     def _mark_total(self) -> None:
         mark_widget(self.total_label, *self.doc.marks_for("cost_basis"))

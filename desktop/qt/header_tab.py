@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton, QWidget
 
 from desktop.domain.template import registry
 from desktop.qt.bindings import Binding, ComboBinding, LineBinding, SpinBinding, TemplateBinding
@@ -54,6 +54,9 @@ class HeaderTab(QWidget):
         self.budget_unit = combo("header.budget_unit", 1, 2, True)
         line("header.duration_years", 2, 0, "整数年，如 1")
         self.project_type = combo("header.project_type", 2, 2, True, t.option_values("project_type"))
+        self.edit_types_button = self._with_button("header.project_type", "编辑列表…", self.edit_project_types)
+        self.edit_types_button.setToolTip("编辑列表…：添加或删除本单位使用的项目类型")
+        self.edit_types_button.setAccessibleName("编辑列表…")
         self.is_new = combo("header.is_new", 3, 0, False, t.option_values("is_new"))
         self.allocation = combo("header.allocation_method", 3, 2, False, t.option_values("allocation_method"))
         line("header.total_amount", 4, 0, "如 536,200.00 或 53.62万", amount=True)
@@ -81,6 +84,41 @@ class HeaderTab(QWidget):
     def _field_changed(self, path: str) -> None:
         if path in ("status", "template_id"):
             self._refresh_extra()
+
+    def _with_button(self, path: str, text: str, slot) -> QToolButton:
+        """A small button beside a placed field (the field keeps its name and focus)."""
+        for n, (row, col, lab, widget) in enumerate(self._cells):
+            if widget is self.widgets[path]:
+                box = QWidget(self)
+                line = QHBoxLayout(box)
+                line.setContentsMargins(0, 0, 0, 0)
+                line.addWidget(widget, 1)
+                button = QToolButton(box)
+                button.setText(text)
+                button.setObjectName(f"{path}:edit-list")
+                button.clicked.connect(slot)
+                line.addWidget(button)
+                self._cells[n] = (row, col, lab, box)
+                return button
+        raise KeyError(path)
+
+    def edit_project_types(self) -> None:
+        """编辑列表…: the 项目类型 values the user added (desktop.services.options)."""
+        from desktop.qt.options_dialog import OptionsDialog
+
+        window = self.window()
+        db = getattr(window, "db", None)
+        if db is None:
+            return
+        dialog = OptionsDialog(db, "header.project_type", self)
+        dialog.exec()
+        if dialog.changed:
+            session = getattr(window, "session", None)
+            if session is not None:  # values now known: option.unknown goes (or comes back)
+                session.forget_known_options()
+                session.refresh_context()
+            self._refresh_extra()
+        dialog.deleteLater()
 
     def _place(self, path: str, widget: QWidget, row: int, col: int, label: str) -> None:
         if isinstance(widget, QComboBox):
@@ -144,10 +182,24 @@ class HeaderTab(QWidget):
         text = combo.currentText()
         combo.blockSignals(True)
         combo.clear()
-        combo.addItems(list(t.option_values("project_type")))
+        combo.addItems(self._project_types(t))
         combo.setCurrentIndex(-1)
         combo.setEditText(text)
         combo.blockSignals(False)
+
+
+    def _project_types(self, t) -> list[str]:
+        """The template's types, then those the user added to the list."""
+        values = list(t.option_values("project_type"))
+        db = getattr(self.window(), "db", None)
+        if db is not None:
+            from desktop.services.options import added_values
+
+            try:
+                values += [v for v in added_values(db, "header.project_type") if v not in values]
+            except Exception:  # pragma: no cover - an unreadable table leaves the template's list
+                pass
+        return values
 
 
 def _wrapped(label: str) -> str:
