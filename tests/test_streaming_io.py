@@ -26,8 +26,9 @@ SMALL_WINDOW = 64  # characters read at a time: every declaration crosses many w
 def whole_file_dumps(decls: list[Declaration]) -> str:
     """The exchange file as it was written before streaming: one json.dumps of everything."""
     payload = ExchangeFile(format=FORMAT, schema_version=SCHEMA_VERSION,
-                           declarations=[d.model_copy(update={"id": None}) for d in decls])
-    data = payload.model_dump(mode="json", exclude={"declarations": {"__all__": {"id"}}})
+                           declarations=[d.model_dump() for d in decls])
+    # database ids are never written, nor an empty history (schema version 2)
+    data = payload.model_dump(mode="json", exclude={"declarations": {"__all__": {"id", "source_id", "history"}}})
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -36,6 +37,7 @@ def numbered(samples: list[Declaration], n: int) -> Iterator[Declaration]:
     for i in range(n):
         d = samples[i % len(samples)].model_copy(deep=True)
         d.header.project_name = f"{d.header.project_name} {i + 1}"
+        d.header.project_code = f"{d.header.project_code[:-6]}{i + 1:06d}"  # each its own project (no duplicates)
         yield d
 
 
@@ -147,7 +149,7 @@ def test_every_json_attack_is_refused_by_the_streaming_reader(tmp_path, samples,
     ('{"format": "jixiao-declarations", "schema_version": 1, "declarations": [], "declarations": []}',
      "declarations：出现了两次"),  # a second list cannot take back declarations already read
     ('{"declarations": [{"fiscal_year": 2024}], "schema_version": 1, "format": "other"}', "不是申报表交换文件"),
-    ('{"declarations": [{"fiscal_year": 2024}], "format": "jixiao-declarations", "schema_version": 2}', "版本 2"),
+    ('{"declarations": [{"fiscal_year": 2024}], "format": "jixiao-declarations", "schema_version": 3}', "版本 3"),
     ('{"format": "jixiao-declarations", "schema_version": 1, "declarations": [{"fiscal_year": 2024}', "第 1 行"),
 ])
 def test_the_file_around_the_declarations_is_checked_too(tmp_path, text, message):

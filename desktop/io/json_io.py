@@ -3,6 +3,12 @@
 Export, import into an empty database and export again give the same bytes:
 keys are written in a fixed order, and import keeps the timestamps.
 
+Schema version 2 (issue 13): a declaration may carry its ``history``, the
+revisions kept of it (``export --with-history``), each with its content; the
+file never carries database ids (``id``, ``source_id``: they mean nothing in
+another database, and are ignored when a file holds them). Version 1 files
+(no ``CostItem.amount_guessed``, no history) still import.
+
 A district's file holds up to 100,000 declarations (hundreds of MB), so neither
 direction holds the file in memory: the writer writes one declaration at a
 time, the reader decodes one declaration at a time from a window over the text.
@@ -13,21 +19,42 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from desktop.domain.model import FISCAL_YEARS, Declaration
 from desktop.io.errors import MAX_FILE_BYTES, ImportFailed
 from desktop.io.output import write_atomically
 
 FORMAT = "jixiao-declarations"
-SCHEMA_VERSION = 1
-SCHEMA_FILE = Path(__file__).with_name("schema") / "declarations-v1.schema.json"
+SCHEMA_VERSION = 2
+READ_VERSIONS = (1, 2)  # the versions this program imports
+SCHEMA_FILE = Path(__file__).with_name("schema") / f"declarations-v{SCHEMA_VERSION}.schema.json"
 MAX_DECLARATION_CHARS = MAX_FILE_BYTES  # a form is a few dozen KB; anything this big is not one
 CHUNK_CHARS = 1 << 20  # text read at a time
+
+
+class ExchangedRevision(BaseModel):
+    """One revision of a declaration's history, as the file carries it (version 2)."""
+
+    model_config = ConfigDict(extra="forbid", title="修订")
+    revision: int = Field(description="修订号：1、2、3……")
+    saved_at: datetime
+    reason: str = Field(description="编辑 / 定稿 / 退回草稿 / 导入 / 覆盖 / 打印 / 导出 / 恢复 …")
+    code: str = Field(description="修订码：内容的 8 位校验码，打印在每页页脚")
+    summary: str = ""
+    content: Declaration = Field(description="该修订的内容（不含编号与时间）")
+
+
+class ExchangedDeclaration(Declaration):
+    """A declaration as the file carries it: ``id`` and ``source_id`` are ignored on import."""
+
+    model_config = ConfigDict(title="Declaration")
+    history: list[ExchangedRevision] | None = Field(default=None, description="修订记录，最早的在前（可省略）")
 
 
 class ExchangeFile(BaseModel):
@@ -35,8 +62,16 @@ class ExchangeFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="绩效目标申报表交换文件")
     format: Literal["jixiao-declarations"]
-    schema_version: Literal[1]
-    declarations: list[Declaration]
+    schema_version: Literal[1, 2]
+    declarations: list[ExchangedDeclaration]
+
+
+# A revision as the exporter is given it: (number, saved_at, reason, code, summary) and its content.
+Revision = tuple[tuple[int, datetime, str, str, str], Declaration]
+History = Callable[[Declaration], Sequence[Revision]]
+_HISTORY = TypeAdapter(list[ExchangedRevision])
+_NOT_CARRIED = {"id", "source_id"}  # database ids: meaningless in another database
+_NOT_CONTENT = {"id", "source_id", "created_at", "updated_at"}
 
 
 # -- writing ---------------------------------------------------------------------
@@ -45,32 +80,38 @@ _HEAD = f'{{\n  "format": "{FORMAT}",\n  "schema_version": {SCHEMA_VERSION},\n  
 _ITEM_INDENT = "\n    "  # a declaration sits two levels deep
 
 
-def _declaration_text(decl: Declaration) -> str:
-    data = decl.model_dump(mode="json", exclude={"id"})
+def _declaration_text(decl: Declaration, history: History | None = None) -> str:
+    data = decl.model_dump(mode="json", exclude=_NOT_CARRIED)
+    if history is not None:
+        data["history"] = [
+            {"revision": number, "saved_at": saved_at.isoformat(), "reason": reason, "code": code,
+             "summary": summary, "content": content.model_dump(mode="json", exclude=_NOT_CONTENT)}
+            for (number, saved_at, reason, code, summary), content in history(decl)]
     # JSON escapes every line break inside a string, so each "\n" here is between tokens.
     return json.dumps(data, ensure_ascii=False, indent=2).replace("\n", _ITEM_INDENT)
 
 
-def iter_dumps(decls: Iterable[Declaration]) -> Iterator[str]:
+def iter_dumps(decls: Iterable[Declaration], history: History | None = None) -> Iterator[str]:
     """The exchange file in pieces, one declaration each: together the very text that
-    json.dumps(..., ensure_ascii=False, indent=2) of the whole file gave before streaming."""
+    json.dumps(..., ensure_ascii=False, indent=2) of the whole file gave before streaming.
+    ``history(decl)``: the revisions to carry with each declaration (none when not given)."""
     yield _HEAD
     separator = _ITEM_INDENT
     for decl in decls:
-        yield separator + _declaration_text(decl)
+        yield separator + _declaration_text(decl, history)
         separator = "," + _ITEM_INDENT
     yield "]\n}\n" if separator == _ITEM_INDENT else "\n  ]\n}\n"
 
 
-def dumps(decls: Iterable[Declaration]) -> str:
-    return "".join(iter_dumps(decls))
+def dumps(decls: Iterable[Declaration], history: History | None = None) -> str:
+    return "".join(iter_dumps(decls, history))
 
 
-def export_json(decls: Iterable[Declaration], out: Path) -> None:
+def export_json(decls: Iterable[Declaration], out: Path, history: History | None = None) -> None:
     """Any iterable (a generator reading the database in batches): one declaration in memory at a time."""
     def write(tmp: Path) -> None:
         with open(tmp, "wb", buffering=CHUNK_CHARS) as f:  # bytes: no newline translation on Windows
-            for piece in iter_dumps(decls):
+            for piece in iter_dumps(decls, history):
                 f.write(piece.encode("utf-8"))
 
     write_atomically(out, write)
@@ -256,9 +297,10 @@ def _check_header(header: dict, source: str, listed: bool = True, partial: bool 
     bad = _unstorable(header)
     if bad:
         raise _refused(source, bad)
-    if (not partial or "schema_version" in header) and header.get("schema_version") != SCHEMA_VERSION:
+    if (not partial or "schema_version" in header) and header.get("schema_version") not in READ_VERSIONS:
         version = str(header.get("schema_version"))[:20]
-        raise ImportFailed(f"{source}：交换文件版本 {version} 不受支持（本程序支持 {SCHEMA_VERSION}）。")
+        supported = "、".join(map(str, READ_VERSIONS))
+        raise ImportFailed(f"{source}：交换文件版本 {version} 不受支持（本程序支持 {supported}）。")
     if partial:
         return  # a field it does not know is named at the end, after these, as before streaming
     try:
@@ -279,10 +321,18 @@ def _declaration(text: _Text, value, start: int, end: int, index: int) -> Declar
         bad = _unstorable(value, path)
         if bad:
             raise _refused(text.source, bad)
+    if isinstance(value, dict) and "history" in value:  # version 2: read and checked, not imported
+        history = value.pop("history")
+        if history is not None:
+            try:
+                _HISTORY.validate_python(history)
+            except ValidationError as exc:
+                raise _refused(text.source, _first_error(exc, path + ("history",))) from None
     try:
         decl = Declaration.model_validate(value)
     except ValidationError as exc:
         raise _refused(text.source, _first_error(exc, path)) from None
+    decl.source_id = None  # another database's id
     if decl.fiscal_year not in FISCAL_YEARS:
         raise _refused(text.source, f"declarations.{index}.fiscal_year：申报年度 {decl.fiscal_year} 不在 "
                                     f"{FISCAL_YEARS[0]}–{FISCAL_YEARS[-1]} 之间")
@@ -455,7 +505,10 @@ def _reason(error: Mapping[str, Any]) -> str:
 def json_schema() -> dict:
     schema = ExchangeFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "jixiao/declarations-v1.schema.json"
+    schema["$id"] = f"jixiao/declarations-v{SCHEMA_VERSION}.schema.json"
+    # Never written (database ids); a file holding it is still read, the value ignored.
+    for name in ("Declaration", "ExchangedDeclaration"):
+        schema["$defs"][name]["properties"].pop("source_id", None)
     return schema
 
 
