@@ -24,13 +24,15 @@ from desktop.store.listing import Listing, ListQuery
 from desktop.store.summaries import Summary
 
 # 项目编码 came last (issue 15): the columns keep their numbers, the view shows it second.
-COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间", "项目编码"]
-# The store's sort key for each column.
+# 上年度 (issue 13): "← 2024" where the declaration was copied forward from that year's.
+COLUMNS = ["项目名称", "申请单位", "申报年度", "本年度金额", "状态", "问题", "修改时间", "项目编码", "上年度"]
+# The store's sort key for each column (上年度 sorts as 项目编码: a project's years side by side).
 SORT_KEYS = ("project_name", "applicant_unit", "fiscal_year", "amount", "status", "problems", "updated_at",
-             "project_code")
+             "project_code", "project_code")
 DEFAULT_SORT = 6
 NAME_COLUMN, UNIT_COLUMN, YEAR_COLUMN, AMOUNT_COLUMN = 0, 1, 2, 3
 STATUS_COLUMN, PROBLEMS_COLUMN, UPDATED_COLUMN, CODE_COLUMN = 4, 5, 6, 7
+LINK_COLUMN = 8
 # Shorter header labels where the values are short (the full name is the header's tooltip).
 HEADER_TEXT = {YEAR_COLUMN: "年度"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -179,6 +181,14 @@ class DeclarationListModel(QAbstractTableModel):
             self._matching = self._matching | {summary.id}
         self.endInsertRows()
 
+    def refresh_rows(self, ids: list[int] | None = None) -> None:
+        """Read these rows (None: every row read so far) again when next shown: their problem
+        counts changed because another declaration was saved (duplicates, last year)."""
+        for decl_id in (list(self._rows) if ids is None else ids):
+            self._rows.pop(decl_id, None)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
     def remove(self, decl_id: int) -> None:
         self._rows.pop(decl_id, None)
         if decl_id in self._order:
@@ -241,6 +251,10 @@ class DeclarationListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == PROBLEMS_COLUMN:
             return f"错误 {s.error_count} 个，警告 {s.warning_count} 个"
+        source = getattr(s, "source_id", None)
+        if role == Qt.ItemDataRole.ToolTipRole and source is not None and col in (LINK_COLUMN, YEAR_COLUMN, CODE_COLUMN):
+            return (f"由 {getattr(s, 'source_year', '')} 年度的申报表（编号 {source}）复制到下一年度而来；"
+                    "“申报 → 与上年度比较”可查看改动")
         return None
 
 
@@ -273,7 +287,13 @@ def _display(s: Summary) -> tuple:
         _problem_text(s),
         s.updated_at.strftime("%m-%d %H:%M") if s.updated_at else "",
         getattr(s, "project_code", ""),
+        _link(getattr(s, "source_year", None)),
     )
+
+
+def _link(source_year: int | None) -> str:
+    """The 上年度 column: the year of the declaration this one was copied forward from."""
+    return f"← {source_year}" if source_year is not None else ""
 
 
 def _problem_text(s: Summary) -> str:

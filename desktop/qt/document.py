@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from desktop.domain.check_context import CheckContext
 from desktop.domain.model import CostItem, Declaration, Indicator
 from desktop.domain.problems import Problem
 from desktop.domain.template import Template, registry
@@ -41,6 +42,10 @@ class DeclarationDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.declaration: Declaration | None = None
         self.problems: list[Problem] = []
+        # What the store knows for the rules (last year's declaration, duplicates, known
+        # options): gathered by the editing session when a declaration opens and when its
+        # 项目编码 or 申报年度 change, so a keystroke costs no query.
+        self.context: CheckContext | None = None
         self.problems_by_field: dict[str, list[Problem]] = {}
         self.visited = VisitedFields(self)
         self.visited.changed.connect(self.marksChanged)
@@ -127,7 +132,7 @@ class DeclarationDocument(QObject):
         if self.declaration is None:
             self.problems = []
         else:
-            self.problems = check(self.declaration)
+            self.problems = check(self.declaration, self.context)
         by_field: dict[str, list[Problem]] = defaultdict(list)
         for p in self.problems:
             by_field[p.field].append(p)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.qt.declaration_list import (
-    AMOUNT_COLUMN, CODE_COLUMN, COLUMNS, DEFAULT_SORT, HEADER_TEXT, ID_ROLE, NAME_COLUMN, PROBLEMS_COLUMN,
+    AMOUNT_COLUMN, CODE_COLUMN, COLUMNS, DEFAULT_SORT, HEADER_TEXT, ID_ROLE, LINK_COLUMN, NAME_COLUMN, PROBLEMS_COLUMN,
     STATUS_COLUMN, UNIT_COLUMN, UPDATED_COLUMN, YEAR_COLUMN, DeclarationListModel,
 )
 from desktop.store.database import Database
@@ -34,11 +34,12 @@ from desktop.store.listing import Listing
 # order while they fit; the essential ones beside a name of NAME_MIN_TEXT, the
 # others only where the name keeps NAME_ROOMY_TEXT.
 ESSENTIAL = (YEAR_COLUMN, PROBLEMS_COLUMN, STATUS_COLUMN)
-EXTRA = (CODE_COLUMN, AMOUNT_COLUMN, UNIT_COLUMN, UPDATED_COLUMN)
+EXTRA = (CODE_COLUMN, LINK_COLUMN, AMOUNT_COLUMN, UNIT_COLUMN, UPDATED_COLUMN)
 # The longest value each column shows, to size it (units elide in the middle instead).
 WIDEST = {
     YEAR_COLUMN: "2025", STATUS_COLUMN: "定稿", PROBLEMS_COLUMN: "88 警告", CODE_COLUMN: "440313241071500300007",
     AMOUNT_COLUMN: "9,999,999.00", UNIT_COLUMN: "深圳市深汕特别合作区应急", UPDATED_COLUMN: "12-31 23:59",
+    LINK_COLUMN: "← 2025",
 }
 NAME_MIN_TEXT = "应急值班值守综合"
 NAME_ROOMY_TEXT = "应急值班值守综合业务"
@@ -260,6 +261,7 @@ class ListPanel(QWidget):
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = view.horizontalHeader()
         header.moveSection(header.visualIndex(CODE_COLUMN), 1)  # 项目编码 right after 项目名称
+        header.moveSection(header.visualIndex(LINK_COLUMN), 2)  # and its link to last year (← 2024)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_column_menu)
         # Fixed widths from the font: sizing columns or rows to their contents

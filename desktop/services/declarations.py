@@ -7,6 +7,10 @@ from desktop.domain import form
 from desktop.domain.model import Declaration, Status
 from desktop.domain.problems import Problem
 from desktop.domain.template import registry
+from desktop.services.check_context import (
+    checked, dependents, iter_checked, key_of, known_options_of, recount, remember_saved,
+    stored_before,
+)
 from desktop.services.checking import check, counts, finalize_blockers
 from desktop.services.errors import ServiceError
 from desktop.store.repository import Repository
@@ -21,20 +25,46 @@ def save(repo: Repository, decl: Declaration, problems: list[Problem] | None = N
 
     Write errors (full disk, read-only folder) propagate as they are: the window
     keeps the edit and retries, so it needs the original exception."""
-    found = check(decl) if problems is None else problems
-    return repo.save_all([decl], counts=[counts(found)])[0]
+    found = checked(repo, [decl])[0] if problems is None else problems
+    before = stored_before(repo, [decl])
+    saved = repo.save_all([decl], counts=[counts(found)])[0]
+    remember_saved(repo, [saved], before)
+    return saved
 
 
 def save_all(repo: Repository, decls: list[Declaration], keep_timestamps: bool = False,
-             progress=None, what: str = "保存") -> list[Declaration]:
-    """All or nothing, each declaration checked once; a failed write says why."""
+             progress=None, what: str = "保存", neighbours: bool = True) -> list[Declaration]:
+    """All or nothing, each declaration checked once; a failed write says why. ``neighbours``:
+    recount the declarations whose year rules these touch (refresh_neighbours); a change
+    of status alone touches none."""
+    before = stored_before(repo, decls)
     try:
-        return repo.save_all(decls, keep_timestamps=keep_timestamps,
-                             counts=[counts(check(d)) for d in decls], progress=progress)
+        saved = repo.save_all(decls, keep_timestamps=keep_timestamps,
+                              counts=[counts(p) for p in checked(repo, decls)], progress=progress)
     except Exception as exc:
         if not is_write_error(exc):
             raise
         raise ServiceError(write_error_message(exc, what)) from exc
+    remember_saved(repo, saved, before)
+    if neighbours:
+        refresh_neighbours(repo, [key_of(d) for d in saved], [d.id for d in saved if d.id is not None])
+    return saved
+
+
+def refresh_neighbours(repo: Repository, keys: list[tuple[str, int]], ids: list[int]) -> list[int]:
+    """After declarations with these (项目编码, 申报年度) keys and ids were saved: store the
+    problem counts of the others whose year rules they touch (duplicates of a key, the
+    next year's declaration, copies forward). The ids recounted; a failed write leaves
+    those counts as they were (the saved content is not affected)."""
+    mine = set(ids)
+    others = [i for i in dependents(repo, keys, ids) if i not in mine]
+    try:
+        recount(repo, others)
+    except Exception as exc:
+        if not is_write_error(exc):
+            raise
+        return []
+    return others
 
 
 def new_draft(repo: Repository) -> Declaration:
@@ -64,6 +94,7 @@ def copy_forward(repo: Repository, decl: Declaration) -> Declaration:
     """Next year's draft of the same project: everything carried over, 申报年度 + 1."""
     copy = _fresh_copy(decl)
     copy.fiscal_year = decl.fiscal_year + 1
+    copy.source_id = decl.id  # its 上年度, whatever its 项目编码 becomes
     return save_all(repo, [copy], what="复制到下一年度")[0]
 
 
@@ -76,7 +107,16 @@ def set_status(repo: Repository, decl: Declaration, status: Status) -> Declarati
             raise ServiceError(f"《{decl.header.project_name or '未命名'}》还有 {len(errors)} 个错误，不能定稿：{listed}")
     changed = decl.model_copy(deep=True)
     changed.status = status
-    return save_all(repo, [changed], what=status)[0]
+    saved = save_all(repo, [changed], what=status, neighbours=False)[0]  # a status touches no one else's rules
+    _record_status(repo, [saved], status)
+    return saved
+
+
+def _record_status(repo: Repository, saved: list[Declaration], status: Status) -> None:
+    """定稿 / 退回草稿 is a revision (desktop.services.revisions)."""
+    from desktop.services import revisions
+
+    revisions.record_quietly(repo, [], revisions.FINAL if status == FINAL else revisions.DRAFT, decls=saved)
 
 
 @dataclass
@@ -93,15 +133,15 @@ def set_status_many(repo: Repository, ids: list[int], status: Status, batch: int
     """定稿 (or 退回草稿) several declarations; each with errors is refused and named, the rest
     are changed. Read, checked once and written a batch at a time (one transaction each)."""
     done = StatusChanged()
+    known = known_options_of(repo)  # one scan for all the batches
     for start in range(0, len(ids), batch):
         ready: list[Declaration] = []
         found: list[tuple[int, int]] = []
-        for decl in repo.iter_declarations(ids[start:start + batch]):
+        for decl, problems in iter_checked(repo, repo.iter_declarations(ids[start:start + batch]), batch, known):
             name = decl.header.project_name or "（未命名）"
             if decl.status == status:
                 done.unchanged.append((decl.id or 0, name))
                 continue
-            problems = check(decl)
             errors = finalize_blockers(problems) if status == FINAL else []
             if errors:
                 done.refused.append((decl.id or 0, name, f"{len(errors)} 个错误，如：{errors[0].message}"))
@@ -119,4 +159,5 @@ def set_status_many(repo: Repository, ids: list[int], status: Status, batch: int
                 raise
             raise ServiceError(write_error_message(exc, status)) from exc
         done.changed.extend((d.id or 0, d.header.project_name or "（未命名）") for d in saved)
+        _record_status(repo, saved, status)
     return done

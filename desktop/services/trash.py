@@ -47,7 +47,32 @@ def move_to_trash(repo: Repository, ids: Iterable[int]) -> int:
         if already:
             raise ServiceError(f"编号为 {_numbers(already)} 的申报表已在回收站中。")
         raise ServiceError(f"没有编号为 {_numbers(missing)} 的申报表。")
-    return _written(lambda: repo.move_to_trash(ids), "删除")
+    keys = _keys(repo, ids)
+    moved = _written(lambda: repo.move_to_trash(ids), "删除")
+    _neighbours_changed(repo, keys, ids, also_these=False)
+    return moved
+
+
+def _keys(repo: Repository, ids: list[int]) -> list[tuple[str, int]]:
+    from desktop.services.check_context import key_of
+
+    return [key_of(d) for d in repo.load_many(ids)]
+
+
+def _neighbours_changed(repo: Repository, keys: list[tuple[str, int]], ids: list[int], also_these: bool) -> None:
+    """A declaration leaving or coming back changes its neighbours' year rules (a duplicate
+    pair, next year's 上年度) and which option values are in use: count them again."""
+    from desktop.services.check_context import forget_known_options, recount
+    from desktop.services.declarations import refresh_neighbours
+
+    forget_known_options(repo)
+    refresh_neighbours(repo, keys, ids)
+    if also_these:
+        try:
+            recount(repo, ids)
+        except Exception as exc:  # restored; their counts stay as they were
+            if not is_write_error(exc):
+                raise
 
 
 def _in_trash(repo: Repository, ids: list[int]) -> None:
@@ -61,7 +86,9 @@ def restore(repo: Repository, ids: Iterable[int]) -> int:
     """Put declarations back from the 回收站 into the list; how many."""
     ids = list(dict.fromkeys(ids))
     _in_trash(repo, ids)
-    return _written(lambda: repo.restore_from_trash(ids), "恢复")
+    restored = _written(lambda: repo.restore_from_trash(ids), "恢复")
+    _neighbours_changed(repo, _keys(repo, ids), ids, also_these=True)
+    return restored
 
 
 def purge(repo: Repository, ids: Iterable[int] | None = None) -> int:

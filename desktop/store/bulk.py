@@ -153,7 +153,8 @@ def write_declarations(conn: Connection, decls: Sequence[Declaration], now: date
 
 def write_stream(conn: Connection, batches: Iterable[Sequence[tuple[Declaration, Counts]]], now: datetime,
                  keep_timestamps: bool, progress: Callable[[int], object] | None) -> list[int]:
-    """Insert batches of (declaration, counts) as new rows inside the caller's transaction.
+    """Insert batches of (declaration, counts) as new rows inside the caller's transaction;
+    a declaration with an id replaces that stored declaration (its id and 创建时间 stay).
 
     Each batch is written before the next is pulled, and nothing of it is kept
     afterwards: memory stays flat for an import of any size. Anything the
@@ -169,8 +170,15 @@ def write_stream(conn: Connection, batches: Iterable[Sequence[tuple[Declaration,
         for decl, counts in batch:
             updated = decl.updated_at if keep_timestamps and decl.updated_at else now
             values = _decl_values(decl, now_text if updated is now else stored_time(updated), counts)
-            decl_id, next_id = next_id, next_id + 1
-            pending.inserts.append((decl_id, stored_time(decl.created_at or now), *values))
+            if decl.id is not None:  # replaces that stored declaration (import --on-duplicate replace)
+                decl_id = decl.id
+                if decl_id in pending.replaced_ids:
+                    pending.flush(conn, None, 0)
+                pending.updates.append((*values, decl_id))
+                pending.replaced_ids.add(decl_id)
+            else:
+                decl_id, next_id = next_id, next_id + 1
+                pending.inserts.append((decl_id, stored_time(decl.created_at or now), *values))
             pending.costs.extend((decl_id, p, *(getattr(c, f) for f in COST_FIELDS))
                                  for p, c in enumerate(decl.cost_items))
             pending.indicators.extend((decl_id, p, *(getattr(r, f) for f in INDICATOR_FIELDS))

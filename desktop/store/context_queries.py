@@ -7,18 +7,46 @@ from desktop.store.database import Database
 OPTION_FIELDS = ("project_type", "allocation_method")
 
 
-def known_options(db: Database) -> dict[str, frozenset[str]]:
-    """Per field path: the values the user added to the list or used in a saved declaration."""
+def option_lists(db: Database) -> dict[str, frozenset[str]]:
+    """Per field path: the values the user added to the list (option_values)."""
     con = db.connect()
     try:
         out: dict[str, set[str]] = {}
         for field, value in con.execute("SELECT field, value FROM option_values"):
             out.setdefault(field, set()).add(value)
-        for column in OPTION_FIELDS:
-            used = con.execute(f"SELECT DISTINCT trim({column}) FROM declarations "  # noqa: S608 - fixed names
-                               f"WHERE deleted_at IS NULL AND trim({column}) != ''")
-            out.setdefault(f"header.{column}", set()).update(v for (v,) in used)
         return {k: frozenset(v) for k, v in out.items()}
+    finally:
+        con.close()
+
+
+def option_uses(db: Database) -> dict[str, dict[str, int]]:
+    """Per field path: how many declarations (not in the 回收站) use each value; one scan."""
+    con = db.connect()
+    try:
+        out: dict[str, dict[str, int]] = {}
+        for column in OPTION_FIELDS:
+            used = con.execute(f"SELECT trim({column}), count(*) FROM declarations "  # noqa: S608 - fixed names
+                               f"WHERE deleted_at IS NULL AND trim({column}) != '' GROUP BY 1")
+            out[f"header.{column}"] = dict(used.fetchall())
+        return out
+    finally:
+        con.close()
+
+
+def stored_options(db: Database, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The option fields as stored for these declarations (not in the 回收站), by id."""
+    out: dict[int, dict[str, str]] = {}
+    if not ids:
+        return out
+    columns = ", ".join(f"trim({c})" for c in OPTION_FIELDS)
+    con = db.connect()
+    try:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for row in con.execute(f"SELECT id, {columns} FROM declarations "  # noqa: S608 - fixed names
+                                   f"WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(part))})", part):
+                out[row[0]] = {f"header.{c}": v for c, v in zip(OPTION_FIELDS, row[1:], strict=True)}
+        return out
     finally:
         con.close()
 

@@ -26,8 +26,9 @@ import json
 import sqlite3
 import string
 from collections.abc import Sequence, Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from desktop.store import years
 from desktop.store.database import Database
 from desktop.store.summaries import COLUMNS, Summary, summary_of
 
@@ -69,9 +70,12 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class ListRow(Summary):
-    """A list row: the summary and the 项目编码 (declaration_list holds it; Summary does not)."""
+    """A list row: the summary and the 项目编码 (declaration_list holds it; Summary does not),
+    and for a declaration copied forward (复制到下一年度) its source's id and 申报年度."""
 
     project_code: str = ""
+    source_id: int | None = None
+    source_year: int | None = None
 
 
 _ROW_COLUMNS = COLUMNS + ", project_code"
@@ -144,6 +148,14 @@ def _likes(words: list[str]) -> tuple[str, list]:
     return " AND ".join(["keys LIKE ? ESCAPE '\\'"] * len(words)), [_like(w) for w in words]
 
 
+def revision_code_in(text: str) -> str | None:
+    """The revision code a search text is, if it is one: 8 hex digits (spaces allowed), upper-cased."""
+    joined = "".join(text.split())
+    if len(joined) == 8 and all(ch in string.hexdigits for ch in joined):
+        return joined.upper()
+    return None
+
+
 @dataclass(frozen=True)
 class _Found:
     """The result of the last short-word search, to narrow the next one."""
@@ -205,7 +217,14 @@ class Listing:
         self._last = (conditions, version, found)
         return found
 
-    def _matching(self, query: ListQuery) -> set[int] | None:
+    def _matching(self, query: ListQuery, by_code: bool = True) -> set[int] | None:
+        code = revision_code_in(query.text) if by_code else None
+        if code is not None:  # a revision code from a printed page finds its declaration too (issue 13)
+            plain = self._matching(query, by_code=False) or set()
+            filtered = self._matching(ListQuery(year=query.year, unit=query.unit, status=query.status), False)
+            coded = set(self._ids("SELECT DISTINCT r.declaration_id AS id FROM revisions r "
+                                  "JOIN declaration_list l ON l.id = r.declaration_id WHERE r.code = ?", [code]))
+            return plain | (coded if filtered is None else coded & filtered)
         found: set[int] | None = None
         for select, args in searches(query):
             ids = self._ids(select, args)
@@ -264,6 +283,9 @@ class Listing:
             part = ids[start:start + 500]
             sql = f"SELECT {_ROW_COLUMNS} FROM declaration_list WHERE id IN ({','.join('?' * len(part))})"
             out.update((r[0], ListRow(**vars(summary_of(r[:-1])), project_code=r[-1])) for r in self._rows(sql, part))
+        for decl_id, (source_id, year) in years.source_years(self._connection(), ids).items():  # by primary key
+            if decl_id in out:
+                out[decl_id] = replace(out[decl_id], source_id=source_id, source_year=year)
         return out
 
     def _where(self, query: ListQuery) -> tuple[str, list] | None:
