@@ -253,8 +253,8 @@ def test_wrapping_once_per_width_prints_the_very_same_pdf(samples, monkeypatch):
     samples[0].texts.policy_basis = "依据文件第一百条规定，项目资金用于网格管理工作。" * 400
     samples[3].indicators = [r.model_copy() for r in samples[3].indicators for _ in range(5)]
     wraps = []
-    line_breaking = Paragraph.breakLinesCJK
-    monkeypatch.setattr(Paragraph, "breakLinesCJK", lambda self, widths: wraps.append(1) or line_breaking(self, widths))
+    line_breaking = Para.breakLinesCJK  # Para breaks lines by its own rules (linebreak.py)
+    monkeypatch.setattr(Para, "breakLinesCJK", lambda self, widths: wraps.append(1) or line_breaking(self, widths))
     once = render(samples).pdf
     fewer = len(wraps)
     monkeypatch.setattr(Para, "wrap", Paragraph.wrap)

@@ -16,7 +16,8 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-FOOTER = re.compile(r"第\d+页共\d+页打印日期：\d{4}-\d{2}-\d{2}")
+# The footer, the revision code beside its QR code, and a continuation page's header (drawn last).
+FOOTER = re.compile(r"第\d+页共\d+页打印日期：\d{4}-\d{2}-\d{2}(修订码[0-9A-F]{8})?(项目名称：.*?项目编码：\d*)?")
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -116,10 +117,11 @@ def test_emoji_and_characters_no_font_has_do_not_crash_and_are_reported(samples)
     from desktop.printing.fonts import missing_glyphs
 
     d = samples[0]
-    d.texts.annual_goals = "目标😀与𠀋"
+    d.texts.annual_goals = "目标😀与𠀋\U000F0000"
     render([d])  # prints
     problems = [p for p in check(d, registry().default, missing_glyphs) if p.code == "print.glyph_missing"]
-    assert problems and "😀" in problems[0].message and "𠀋" in problems[0].message
+    assert problems and "😀" in problems[0].message and "\U000F0000" in problems[0].message
+    assert "𠀋" not in problems[0].message  # CJK Extension B: printed with the bundled rare-character font
 
 
 def test_ten_thousand_character_texts_print_in_full(samples):

@@ -21,7 +21,9 @@ from desktop.store.repository import Repository
 
 DIGITS = "甲乙丙丁戊己庚辛壬癸"  # no label, sample form or footer uses these, nor 丑
 MARK = "丑"
-FOOTER = re.compile(r"第\d+页共\d+页|打印日期：\d{4}-\d{2}-\d{2}")
+# The footer and the revision code; a continuation page's header (it names the form) is drawn
+# last, so it is the end of its page's text.
+FOOTER = re.compile(r"第\d+页共\d+页|打印日期：\d{4}-\d{2}-\d{2}|修订码[0-9A-F]{8}|项目名称：.*$")
 
 
 def numbered(length: int) -> str:
@@ -42,8 +44,8 @@ def numbered_part(text: str) -> str:
 
 def pdf_text(pdf: bytes) -> str:
     """All text in the order it is drawn, whitespace and footers left out."""
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return FOOTER.sub("", re.sub(r"\s+", "", text))
+    pages = (re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(FOOTER.sub("", text) for text in pages)
 
 
 FIELDS = ([f"header.{name}" for name in HEADER_FIELDS] + [f"texts.{name}" for name in TEXT_FIELDS]

@@ -43,12 +43,17 @@ def font_cache_dir() -> Path:
 
 def load(f, path: Path, parse):
     """The TTFont of FontFile f at path: restored from its cache file when that is still
-    the font's, else ``parse(f, path, data)`` and the cache file written."""
+    the font's, else ``parse(f, path, data)`` and the cache file written. A ``.gz``
+    font file is hashed as it is on disk and used unpacked."""
     with open(path, "rb") as fh:  # size and mtime of the very bytes that are hashed and used
         st = os.fstat(fh.fileno())
         data = fh.read()
     source = {"name": f.name, "subfont": f.subfont, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
               "sha256": hashlib.sha256(data).hexdigest()}
+    if path.suffix == ".gz":  # a rare-character font, kept compressed (resources/fonts/make_rare_fonts.py)
+        import gzip
+
+        data = gzip.decompress(data)
     cache = _cache_file(path, f.subfont)
     state = _read(cache) if cache else None
     if state is not None and state.get("source") == source and state.get("environment") == _environment():

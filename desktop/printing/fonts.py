@@ -2,8 +2,15 @@
 
 Body text uses AR PL UMing (a song/ming face), the title WenQuanYi Micro Hei
 (a hei face). A character the body font lacks is drawn with the first
-fallback font that has it; one that no font has is reported before printing
-(``print.glyph_missing``) instead of printing as an empty box unnoticed.
+fallback font that has it: the hei face, then the bundled rare-character
+fonts (``RARE``: Hanazono Mincho A/B and BabelStone Han, subsets made by
+resources/fonts/make_rare_fonts.py, covering CJK Extensions A to F and most of G and
+H), then Windows' SimSun-ExtB when the PC has it. One that no font has
+(emoji, private use) is reported before printing (``print.glyph_missing``)
+instead of printing as an empty box unnoticed.
+
+The rare fonts are kept gzip-compressed; one is unpacked and registered only
+when a text needs it, so printing ordinary forms loads nothing more.
 
 Which characters each font covers is read from ``coverage.json`` beside the
 fonts (regenerate with ``python -m desktop.printing.fonts``), so checking
@@ -39,8 +46,10 @@ class FontFile:
 
 
 BUNDLED = (FontFile(BODY, "uming.ttc"), FontFile(TITLE, "wqy-microhei.ttc"))
-# Fallbacks in order: the bundled hei face, then Windows' SimSun-ExtB for rare
-# characters (CJK extension B) when the PC has it.
+# Rare characters, after the hei face, in this order; each holds only what the fonts before it lack.
+RARE = (FontFile("JixiaoRareA", "hanamin-a.ttf.gz"), FontFile("JixiaoRareB", "hanamin-b.ttf.gz"),
+        FontFile("JixiaoRareC", "babelstone-han.ttf.gz"))
+# Last, Windows' SimSun-ExtB when the PC has it.
 SYSTEM_FALLBACKS = (
     FontFile("SimSunExtB", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts" / "simsunb.ttf")),
 )
@@ -73,7 +82,7 @@ def _undrawable() -> re.Pattern:
     (nothing missing) about 10x faster than a set of the text's characters,
     and validate --all checks every field of every declaration."""
     cov = bundled_coverage()
-    cps = sorted(cov[BODY] | cov[TITLE] | {ord(ch) for ch in _IGNORED})
+    cps = sorted(frozenset().union(*cov.values()) | {ord(ch) for ch in _IGNORED})
     ranges: list[list[int]] = []
     for cp in cps:
         if ranges and cp == ranges[-1][1] + 1:
@@ -91,9 +100,8 @@ def missing_glyphs(text: str) -> set[str]:
     """Characters of text that neither the body font nor a fallback can draw."""
     if _undrawable().search(text) is None:
         return set()
-    cov = bundled_coverage()
-    body, fallback = cov[BODY], cov[TITLE]
-    missing = {ch for ch in set(text) - _IGNORED if ord(ch) not in body and ord(ch) not in fallback}
+    cov = bundled_coverage().values()
+    missing = {ch for ch in set(text) - _IGNORED if not any(ord(ch) in cps for cps in cov)}
     if missing and _system_fallback_faces():
         missing = {ch for ch in missing if not any(ord(ch) in cps for cps in _system_fallback_faces().values())}
     return missing
@@ -136,6 +144,30 @@ _registered: float | None = None
 _registering = threading.Lock()
 
 
+def _utf16_to_unicode_cmap() -> None:
+    """ReportLab 5.1 writes a character beyond U+FFFF into a font's ToUnicode CMap as
+    ``<20BB7>``, which no reader understands: 𠮷 and every CJK Extension B to H
+    character could not be copied out of the PDF. The PDF wants UTF-16BE
+    (``<D842DFB7>``); for every other character the two are the same, byte for byte."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "utf16", False):
+        return
+
+    def make(fontname, subset):
+        if all(v <= 0xFFFF for v in subset):
+            return original(fontname, subset)
+        text = original(fontname, [0] * len(subset))
+        head, _sep, tail = text.partition(f"{len(subset)} beginbfchar")
+        chars = "\n".join(f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset))
+        body = tail.split("endbfchar", 1)[1]
+        return f"{head}{len(subset)} beginbfchar\n{chars}\nendbfchar{body}"
+
+    make.utf16 = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
+
+
 def register_fonts() -> float:
     """Register the print fonts with ReportLab once; returns the seconds it took."""
     global _registered
@@ -145,6 +177,7 @@ def register_fonts() -> float:
         from reportlab.pdfbase import pdfmetrics
 
         start = time.perf_counter()
+        _utf16_to_unicode_cmap()
         for f in BUNDLED:
             pdfmetrics.registerFont(_load_ttfont(f))
         for f in SYSTEM_FALLBACKS:
@@ -162,16 +195,36 @@ def fallback_for(ch: str) -> str | None:
         return None
     if cp in cov[TITLE]:
         return TITLE
+    for f in RARE:
+        if cp in cov.get(f.name, ()):
+            _register_rare(f)
+            return f.name
     for name, cps in _system_fallback_faces().items():
         if cp in cps:
             return name
     return None
 
 
+_rare_registered: set[str] = set()
+_registering_rare = threading.Lock()
+
+
+def _register_rare(f: FontFile) -> None:
+    """Unpack and register a rare-character font the first time a text needs it."""
+    if f.name in _rare_registered:
+        return
+    with _registering_rare:
+        if f.name not in _rare_registered:
+            from reportlab.pdfbase import pdfmetrics
+
+            pdfmetrics.registerFont(_load_ttfont(f))
+            _rare_registered.add(f.name)
+
+
 def write_coverage() -> Path:
     """Regenerate coverage.json from the bundled font files."""
     data = {}
-    for f in BUNDLED:
+    for f in BUNDLED + RARE:
         cps = sorted(_load_ttfont(f).face.charToGlyph)
         ranges: list[list[int]] = []
         for cp in cps:

@@ -73,12 +73,14 @@ def _runs(keys: list[tuple]) -> list[tuple[int, int]]:
 class IndicatorTable(Table):
     MERGED_COLUMNS = (0, 1)
     log: LayoutLog | None = None  # set on the table as built; copied to the pieces it splits into
+    caption_rows = 0  # header rows above the column titles that span the table (a caption): no column lines
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for part in parts:
             part.log = self.log
             part.line_width, part.line_color = self.line_width, self.line_color
+            part.caption_rows = self.caption_rows
         return parts
 
     def draw(self):
@@ -120,9 +122,12 @@ class IndicatorTable(Table):
     def _merged_lines(self, runs) -> list:
         w, c = self.line_width, self.line_color
         n_rows, n_cols = len(self._cellvalues), len(self._colWidths)
-        cmds = [("BOX", (0, 0), (-1, -1), w, c), ("INNERGRID", (0, 0), (-1, (self.repeatRows or 1) - 1), w, c)]
+        top = self.caption_rows
+        cmds = [("BOX", (0, 0), (-1, -1), w, c), ("INNERGRID", (0, top), (-1, (self.repeatRows or 1) - 1), w, c)]
+        if top:
+            cmds.append(("LINEBELOW", (0, top - 1), (-1, top - 1), w, c))
         for col in range(1, n_cols):
-            cmds.append(("LINEBEFORE", (col, 0), (col, -1), w, c))
+            cmds.append(("LINEBEFORE", (col, top), (col, -1), w, c))
         for r in range(self.repeatRows or 0, n_rows):
             label = _label(self._cellvalues[r][0])
             if r == (self.repeatRows or 0) or label is None or not label.continued:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
@@ -10,6 +10,7 @@ from reportlab.platypus import SimpleDocTemplate
 
 from desktop.domain import rules
 from desktop.domain.model import Declaration
+from desktop.domain.signature import Signature
 from desktop.domain.template import TemplateRegistry, registry
 from desktop.printing.canvas import NumberedCanvas
 from desktop.printing.fonts import missing_glyphs, register_fonts
@@ -35,11 +36,13 @@ def is_draft(decl: Declaration, templates: TemplateRegistry) -> bool:
 
 
 def render(decls: list[Declaration], progress: Callable[[int, int], bool] | None = None,
-           templates: TemplateRegistry | None = None) -> RenderResult:
-    """Render declarations into one PDF.
+           templates: TemplateRegistry | None = None,
+           signatures: Mapping[str, Signature] | None = None) -> RenderResult:
+    """Render declarations into one PDF, in the order given.
 
     ``progress(done, total)`` is called as forms are laid out; returning False
-    cancels (raises Cancelled).
+    cancels (raises Cancelled). ``signatures``: each 申请单位's signature block
+    (desktop.services.settings), printed where the template enables the block.
     """
     templates = templates or registry()
     register_fonts()
@@ -49,7 +52,7 @@ def render(decls: list[Declaration], progress: Callable[[int, int], bool] | None
         if progress and progress(i, len(decls)) is False:
             raise Cancelled()
     log = LayoutLog()
-    story = batch_story(flagged, templates, log)
+    story = batch_story(flagged, templates, log, dict(signatures or {}))
     buf = io.BytesIO()
     title = flagged[0][0].header.project_name if len(flagged) == 1 else f"{len(flagged)} 份申报表"
     doc = SimpleDocTemplate(buf, pagesize=A4, title=f"二级项目支出绩效目标申报表 — {title}",

@@ -8,8 +8,10 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth
 
 from desktop.printing.fonts import fallback_for
+from desktop.printing.linebreak import split_frags, split_text
 
 
 class Para(Paragraph):
@@ -35,6 +37,30 @@ class Para(Paragraph):
         lines = getattr(self, "blPara", None)
         self._wrapped = (availWidth, lines, height) if lines is not None else None
         return width, height
+
+    def breakLinesCJK(self, maxWidths):
+        """ReportLab's own (ReportLab 5.1), with its line breaking replaced by linebreak.py's:
+        no closing mark starts a line, no opening mark ends one, nothing hangs past the cell."""
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        style = self.style
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, maxWidths)
+        frags = self.frags
+        if len(frags) == 1 and not hasattr(frags[0], "cbDefn") and not style.endDots:
+            f = frags[0]
+            if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+                return f.clone(kind=0, lines=self.blPara.lines)
+            text = f.text if hasattr(f, "text") else "".join(getattr(f, "words", []))
+            lines = [(extra, [line]) for extra, line in split_text(text, maxWidths, f.fontName, f.fontSize)]
+            return f.clone(kind=0, lines=lines, ascent=f.fontSize, descent=-0.2 * f.fontSize)
+        if not frags:
+            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                             lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        return split_frags(frags, maxWidths, auto_leading not in ("", "off"))
 
 
 def to_markup(text: str) -> str:
