@@ -1,34 +1,42 @@
 """打印预览 tab, printing to a printer, exporting PDF, batch export with progress.
 
 The PDF comes from desktop.printing (the same code as `jixiao print`); Qt only
-shows it (QtPdf) and sends its pages to the printer at the printer's resolution.
+shows it (QtPdf, zoomed by desktop.qt.preview_view) and prints it off the UI
+thread (desktop.qt.print_job).
 """
 from __future__ import annotations
 
 import gc
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, QTimer
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressDialog, QPushButton, QSpinBox,
+    QToolBar, QVBoxLayout, QWidget,
 )
 
 from desktop.domain.model import Declaration
+from desktop.qt.bindings import _window_keys
+from desktop.qt.preview_view import MAX_ZOOM, MIN_ZOOM, Fit, PreviewView
 
 if TYPE_CHECKING:
+    from desktop.domain.signature import Signature
     from desktop.printing.render import RenderResult  # ReportLab loads on first use, not at start-up
+    from desktop.store.repository import Repository
+    from desktop.qt.print_job import PrintOutcome
 
 PREVIEW_DELAY_MS = 800
 MULTI_PAGE_LIMIT = 200  # longer previews show one page at a time  # after the last keystroke
 PREVIEW_POLL_MS = 30  # how often a rendering under way is checked for
+ZOOM_CHOICES = (50, 75, 100, 125, 150, 200, 300)  # the zoom box's list, in per cent
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +48,6 @@ def load_pdf(document: QPdfDocument, pdf: bytes) -> QBuffer:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
     return buffer
-
-
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Send every page to the printer, rendered at its resolution; returns the page count."""
-    doc = QPdfDocument()
-    buffer = load_pdf(doc, pdf)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise RuntimeError("无法连接打印机")
-    try:
-        for i in range(doc.pageCount()):
-            if i:
-                printer.newPage()
-            target = painter.viewport()
-            size_pt = doc.pagePointSize(i)
-            scale = min(target.width() / size_pt.width(), target.height() / size_pt.height())
-            image = doc.render(i, QSize(int(size_pt.width() * scale), int(size_pt.height() * scale)))
-            painter.drawImage(0, 0, image)
-    finally:
-        painter.end()
-        buffer.close()
-    return doc.pageCount()
 
 
 class _FullCollectionsDeferred:
@@ -103,19 +89,21 @@ class PreviewJob:
     next page and its result is dropped.
     """
 
-    def __init__(self, decl: Declaration):
+    def __init__(self, decl: Declaration, signatures: Mapping[str, Signature] | None = None):
         self.cancelled = False
         self.result: RenderResult | None = None
         self.error: Exception | None = None
-        self._thread = threading.Thread(target=self._run, args=(decl,), name="print-preview", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(decl, signatures), name="print-preview",
+                                        daemon=True)
         self._thread.start()
 
-    def _run(self, decl: Declaration) -> None:
+    def _run(self, decl: Declaration, signatures: Mapping[str, Signature] | None) -> None:
         from desktop.printing.render import render  # ReportLab loads on first use, not at start-up
 
         try:
             with _full_collections_deferred:
-                self.result = render([decl], progress=lambda _done, _total: not self.cancelled)
+                self.result = render([decl], progress=lambda _done, _total: not self.cancelled,
+                                     signatures=signatures)
         except Exception as exc:  # cancelled, or a failure the tab reports on the UI thread
             self.error = exc
 
@@ -135,42 +123,37 @@ class PreviewTab(QWidget):
 
     Rendering a big declaration takes seconds; the window must not freeze
     meanwhile. A change cancels the rendering under way (its result would be
-    stale) and renders again after a pause in typing.
+    stale) and renders again after a pause in typing. The tool bar zooms
+    (Ctrl+wheel, Ctrl+= / Ctrl+-, 适合宽度, 适合页面, 100%) and turns pages.
     """
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
         self.doc = doc
         self.pdf_document = QPdfDocument(self)
-        self.view = QPdfView(self)
+        self.view = PreviewView(self)
         self.view.setObjectName("print-preview")
         self.view.setDocument(self.pdf_document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.status = QLabel(self)
         self.print_button = QPushButton("打印…", self)
         self.export_button = QPushButton("导出 PDF…", self)
-        # Page buttons for very long previews, shown one page at a time (see _show).
-        self.previous_page = QPushButton("上一页", self)
-        self.next_page = QPushButton("下一页", self)
-        self.page_label = QLabel(self)
-        self.previous_page.clicked.connect(lambda: self._go(-1))
-        self.next_page.clicked.connect(lambda: self._go(1))
-        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
-        for w in (self.previous_page, self.page_label, self.next_page):
-            bar.addWidget(w)
-            w.hide()
         bar.addWidget(self.print_button)
         bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self._tool_bar())
         layout.addWidget(self.view, 1)
+        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        self.view.zoomed.connect(self._zoomed)
         self._buffer: QBuffer | None = None
         self.pdf: bytes | None = None
         self._stale = True
         self._job: PreviewJob | None = None
+        # The signature blocks of the declarations' units (set by the window, which has the database).
+        self.signatures_for: Callable[[list[Declaration]], Mapping[str, Signature]] | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PREVIEW_DELAY_MS)
@@ -180,12 +163,95 @@ class PreviewTab(QWidget):
         self.poll.timeout.connect(self._collect)
         doc.changed.connect(self._changed)
         doc.reset.connect(self._changed)
+        self._page_changed(0)
+        self._zoomed(self.view.zoom())
+
+    def _tool_bar(self) -> QToolBar:
+        """上一页 [n] / N 下一页 · － [85%] ＋ · 适合宽度 适合页面 100%, with their keys (in this tab only)."""
+        tools = self.tools = QToolBar("预览", self)
+        tools.setObjectName("preview-tools")
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+
+        def action(text: str, tip: str, slot, keys=()) -> QAction:
+            a = QAction(text, self)
+            a.setToolTip(tip)
+            if keys:
+                a.setShortcuts([QKeySequence(k) for k in keys])
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(a)  # the keys work anywhere in this tab, nowhere else
+            a.triggered.connect(lambda _checked=False: slot())
+            tools.addAction(a)
+            return a
+
+        self.previous_action = action("上一页", "上一页（在页面上按 PgUp 翻页）", lambda: self._go(-1))
+        self.page_box = QSpinBox(self)
+        self.page_box.setObjectName("preview-page")
+        self.page_box.setToolTip("输入页码后按回车跳到该页")
+        self.page_box.setKeyboardTracking(False)
+        self.page_box.setRange(1, 1)
+        self.page_box.installEventFilter(_window_keys)  # Ctrl+PgUp/PgDn still switch tabs from here
+        self.page_box.valueChanged.connect(lambda n: self.view.go_to(n - 1))
+        tools.addWidget(self.page_box)
+        self.page_label = QLabel(self)
+        tools.addWidget(self.page_label)
+        self.next_action = action("下一页", "下一页（在页面上按 PgDn 翻页）", lambda: self._go(1))
+        tools.addSeparator()
+        self.zoom_out_action = action("－", "缩小（Ctrl+-，或按住 Ctrl 滚动鼠标滚轮）", self.view.zoom_out,
+                                      ("Ctrl+-",))
+        self.zoom_box = QComboBox(self)
+        self.zoom_box.setObjectName("preview-zoom")
+        self.zoom_box.setToolTip("缩放比例：可选择，也可输入后按回车")
+        self.zoom_box.setEditable(True)
+        self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zoom_box.addItems([f"{p}%" for p in ZOOM_CHOICES])
+        typed = self.zoom_box.lineEdit()
+        assert typed is not None  # editable
+        typed.installEventFilter(_window_keys)
+        self.zoom_box.textActivated.connect(self._zoom_typed)  # chosen from the list
+        typed.returnPressed.connect(lambda: self._zoom_typed(self.zoom_box.currentText()))
+        tools.addWidget(self.zoom_box)
+        self.zoom_in_action = action("＋", "放大（Ctrl+=，或按住 Ctrl 滚动鼠标滚轮）", self.view.zoom_in,
+                                     ("Ctrl+=", "Ctrl++"))
+        tools.addSeparator()
+        self.fit_width_action = action("适合宽度", "页面宽度与窗口一致（Ctrl+2）",
+                                       lambda: self.view.set_fit(Fit.WIDTH), ("Ctrl+2",))
+        self.fit_page_action = action("适合页面", "整页显示在窗口中（Ctrl+1）",
+                                      lambda: self.view.set_fit(Fit.PAGE), ("Ctrl+1",))
+        self.actual_size_action = action("100%", "实际大小（Ctrl+0）", lambda: self.view.set_zoom(1.0), ("Ctrl+0",))
+        for a in (self.fit_width_action, self.fit_page_action):
+            a.setCheckable(True)
+        # The tool bar's buttons for 上一页 / 下一页, as a user clicks them.
+        self.previous_page = tools.widgetForAction(self.previous_action)
+        self.next_page = tools.widgetForAction(self.next_action)
+        return tools
+
+    def _zoom_typed(self, text: str) -> None:
+        try:
+            percent = float(text.replace("%", "").replace("％", "").strip())
+        except ValueError:
+            self._zoomed(self.view.zoom())  # not a number: show the factor in use again
+            return
+        self.view.set_zoom(percent / 100)
+
+    def _zoomed(self, factor: float) -> None:
+        self.zoom_box.setEditText(f"{round(factor * 100)}%")
+        self.fit_width_action.setChecked(self.view.fit is Fit.WIDTH)
+        self.fit_page_action.setChecked(self.view.fit is Fit.PAGE)
+        self.zoom_out_action.setEnabled(factor > MIN_ZOOM + 1e-6)
+        self.zoom_in_action.setEnabled(factor < MAX_ZOOM - 1e-6)
 
     def _changed(self) -> None:
         self._stale = True
         self._cancel_job()
         if self.isVisible():
             self.timer.start()
+
+    def refresh_if_shown(self) -> None:
+        """Something printed besides the declaration changed (the signature block): render again when shown."""
+        self._stale = True
+        self._cancel_job()
+        if self.isVisible():
+            self.refresh()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -208,8 +274,10 @@ class PreviewTab(QWidget):
             self.pdf = None
             self.pdf_document.close()
             self.status.setText("没有打开的申报表")
+            self._page_changed(0)
             return
-        self._job = PreviewJob(d.model_copy(deep=True))  # the worker must not see later edits
+        signatures = self.signatures_for([d]) if self.signatures_for is not None else None
+        self._job = PreviewJob(d.model_copy(deep=True), signatures)  # the worker must not see later edits
         self.status.setText("正在生成预览…")
         self.poll.start()
 
@@ -224,6 +292,11 @@ class PreviewTab(QWidget):
             if self._job is not None:
                 self._job.wait()
                 self._collect()
+        return None if self._stale else self.pdf
+
+    def fresh_pdf(self) -> bytes | None:
+        """The PDF shown, if it is of the declaration as it is now; None rather than wait for one."""
+        self._collect()
         return None if self._stale else self.pdf
 
     def _cancel_job(self) -> None:
@@ -247,13 +320,12 @@ class PreviewTab(QWidget):
 
     def _show(self, result: RenderResult) -> None:
         self.pdf = result.pdf
+        page = self.view.current_page()  # an edit keeps the reader on the page being read
         self.pdf_document.close()
         # Laying out every page of a multi-page view costs the UI thread ~0.1 ms a page
         # (0.2-0.3 s for 1,700 pages); a very long preview shows one page at a time.
         single = result.pages > MULTI_PAGE_LIMIT
         self.view.setPageMode(QPdfView.PageMode.SinglePage if single else QPdfView.PageMode.MultiPage)
-        for w in (self.previous_page, self.page_label, self.next_page):
-            w.setVisible(single)
         old = self._buffer
         self._buffer = load_pdf(self.pdf_document, result.pdf)
         if old is not None:
@@ -261,18 +333,30 @@ class PreviewTab(QWidget):
         self._stale = False
         note = "（有错误，打印稿将带“草稿”标记）" if result.drafts else ""
         self.status.setText(f"共 {result.pages} 页{note}")
-        self._page_changed(self.view.pageNavigator().currentPage())
+        self.view.refit()
+        if 0 < page < result.pages:
+            self.view.go_to(page)
+        self._page_changed(self.view.current_page())
 
     def _go(self, step: int) -> None:
-        navigator = self.view.pageNavigator()
-        page = min(max(navigator.currentPage() + step, 0), self.pdf_document.pageCount() - 1)
-        navigator.jump(page, QPointF(), navigator.currentZoom())
+        self.view.go_to(self.view.current_page() + step)
+
+    def go_to_page(self, number: int) -> None:
+        """Show page ``number`` (1-based), as typing it into the page box does."""
+        self.page_box.setValue(number)
+        self.view.go_to(number - 1)
 
     def _page_changed(self, page: int) -> None:
         count = self.pdf_document.pageCount()
-        self.page_label.setText(f"第 {page + 1} / {count} 页")
-        self.previous_page.setEnabled(page > 0)
-        self.next_page.setEnabled(page < count - 1)
+        page = min(max(page, 0), max(count - 1, 0))
+        blocked = self.page_box.blockSignals(True)  # following the view, not moving it
+        self.page_box.setRange(1, max(count, 1))
+        self.page_box.setValue(page + 1)
+        self.page_box.blockSignals(blocked)
+        self.page_box.setEnabled(count > 1)
+        self.page_label.setText(f" / {count} 页 ")
+        self.previous_action.setEnabled(page > 0)
+        self.next_action.setEnabled(page < count - 1)
 
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
@@ -283,8 +367,11 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
-def export_pdf(parent: QWidget, decls: list[Declaration], path: Path, protected: Sequence[Path] = ()) -> bool:
-    """Render (with a cancellable progress dialog for batches) and write atomically."""
+def export_pdf(parent: QWidget, decls: list[Declaration], path: Path, protected: Sequence[Path] = (),
+               repo: Repository | None = None) -> bool:
+    """Render (with a cancellable progress dialog for batches) and write atomically.
+
+    ``repo``: the units' signature blocks are printed, as `jixiao print` does."""
     from desktop.services.errors import Cancelled, ServiceError
     from desktop.services.outputs import print_pdf
 
@@ -298,7 +385,7 @@ def export_pdf(parent: QWidget, decls: list[Declaration], path: Path, protected:
         return not progress.wasCanceled()
 
     try:
-        print_pdf(decls, path, list(protected), progress=step)
+        print_pdf(decls, path, list(protected), progress=step, repo=repo)
     except Cancelled:
         return False
     except ServiceError as exc:
@@ -309,15 +396,43 @@ def export_pdf(parent: QWidget, decls: list[Declaration], path: Path, protected:
     return True
 
 
-def print_with_dialog(parent: QWidget, pdf: bytes) -> bool:
+def print_with_dialog(parent: QWidget, decls: list[Declaration], pdf: bytes | None = None,
+                      protected: Sequence[Path] = (), repo: Repository | None = None) -> PrintOutcome | None:
+    """Ask for the printer, then print off the UI thread behind a progress dialog with 取消.
+
+    ``pdf`` is the rendering of ``decls`` when one is at hand (the preview's);
+    otherwise it is made after the dialog. None when the dialog was cancelled;
+    otherwise what happened (failures are also told to the user here).
+    """
+    from desktop.qt.print_job import PrintJob, run_print_job
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # the form's paper, whatever the locale's default
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("打印申报表")
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintSelection, False)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, False)
+    if pdf is not None:
+        pages = pdf_page_count(pdf)
+        if pages:
+            dialog.setMinMax(1, pages)
+    accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+    dialog.deleteLater()  # the printer is ours; the dialog would stay a child of the window
+    if not accepted:
+        return None
+    outcome = run_print_job(parent, PrintJob(printer, decls, pdf, protected, repo))
+    if outcome.error:
+        QMessageBox.critical(parent, "打印失败", outcome.error)
+    elif outcome.note:
+        QMessageBox.information(parent, "打印", outcome.note)
+    return outcome
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    document = QPdfDocument()
+    buffer = load_pdf(document, pdf)
     try:
-        print_pdf(pdf, printer)
-    except RuntimeError as exc:
-        QMessageBox.critical(parent, "打印失败", str(exc))
-        return False
-    return True
+        return document.pageCount()
+    finally:
+        document.close()
+        buffer.close()
