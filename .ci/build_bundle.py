@@ -1,6 +1,6 @@
 """Build the one-folder app in a clean venv and smoke-test it.
 
-    python scripts/build_bundle.py            # build into dist/jixiao, then test it
+    python .ci/build_bundle.py            # build into dist/jixiao, then test it
 
 The smoke test runs the built program without Python on its path: import the
 sample, print it to PDF, and open the window offscreen for a moment. Prints

@@ -75,7 +75,9 @@ def write_build_files(seed: Path, work: Path, n: int) -> list[Path]:
             f.write('{"format": "jixiao-declarations", "schema_version": 1, "declarations": [\n')
             for i in range(first, min(n, first + FILE_FORMS)):
                 d = dict(seeds[i % len(seeds)])
-                d["header"] = {**d["header"], "project_name": f"{d['header']['project_name']} {i + 1}"}
+                code = d["header"]["project_code"]  # each its own project: no 项目编码 + 年度 twice (issue 13)
+                d["header"] = {**d["header"], "project_name": f"{d['header']['project_name']} {i + 1}",
+                               "project_code": f"{code[:-7]}{i + 1:07d}"}
                 f.write(("," if i > first else "") + json.dumps(d, ensure_ascii=False) + "\n")
             f.write("]}\n")
         files.append(path)

@@ -15,8 +15,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("list", help="列出申报表")
     s.add_argument("--json", action="store_true", help="输出 JSON")
-    s = sub.add_parser("import", help="导入申报表文件（.txt .json .xlsx .docx）")
+    s = sub.add_parser("import", help="导入申报表文件（.txt .json .xlsx .xls .et .ods .docx）")
     s.add_argument("files", nargs="+", type=Path)
+    s.add_argument("--on-duplicate", choices=("refuse", "skip", "replace", "keep"), default="refuse",
+                   help="项目编码和申报年度与已有申报表相同时：refuse 不导入（默认）、skip 跳过、"
+                        "replace 覆盖已有的（原内容保存为修订记录）、keep 保留两份")
     s = sub.add_parser("validate", help="检查申报表")
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
@@ -29,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", type=int)
     s.add_argument("--all", action="store_true")
     s.add_argument("-o", "--output", type=Path, required=True, help="输出文件（.json 或 .xlsx）")
+    s.add_argument("--with-history", action="store_true", help="JSON 文件中带上每份申报表的修订记录")
     for name, text in (("copy-forward", "复制到下一年度（新草稿，申报年度 + 1），输出 编号<TAB>项目名称"),
                        ("finalize", "定稿（有错误时拒绝）"), ("draft", "退回草稿")):
         s = sub.add_parser(name, help=text)
@@ -43,8 +47,32 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="输出 JSON")
     s = sub.add_parser("restore-deleted", help="把申报表从回收站恢复到列表，输出 编号<TAB>项目名称")
     s.add_argument("ids", nargs="+", type=int)
+    s = sub.add_parser("history", help="修订记录，最新的在前")
+    s.add_argument("id", type=int)
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+    s = sub.add_parser("restore-revision", help="把申报表恢复为某一修订的内容（当前内容先保留为修订，不会丢失）")
+    s.add_argument("id", type=int)
+    s.add_argument("revision", type=int, help="修订号（见 history）")
+    s = sub.add_parser("diff", help="比较申报表：与上年度（默认）、另一份申报表或某一修订")
+    s.add_argument("id", type=int)
+    s.add_argument("--rev", type=int, help="用这一修订（见 history）代替当前内容；单独使用时比较该修订与当前内容")
+    s.add_argument("--against", type=int, metavar="ID2", help="与编号为 ID2 的申报表比较")
+    s.add_argument("--previous-year", action="store_true", help="与上年度的申报表比较（默认）")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+    s = sub.add_parser("find-print", help="由打印页脚上的修订码找出申报表和修订")
+    s.add_argument("code", help="修订码（8 位，如 3FA2C91B）")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
     s = sub.add_parser("empty-trash", help="彻底删除回收站中的申报表（不指定编号时清空回收站；不能恢复）")
     s.add_argument("ids", nargs="*", type=int)
+    from desktop.commands_settings import add_parser as add_signature_parser  # issue 14
+
+    add_signature_parser(sub)
+    from desktop.commands_library import add_parser as add_library_parser  # issue 11
+
+    add_library_parser(sub)  # library search|list|import|export
+    from desktop.commands_options import add_parser as add_options_parser  # issue 12
+
+    add_options_parser(sub)  # options FIELD [--add V] [--remove V]
     return p
 
 

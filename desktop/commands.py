@@ -10,7 +10,7 @@ from pathlib import Path
 from desktop import paths
 from desktop.domain import rules
 from desktop.domain.amounts import display_amount
-from desktop.services.checking import check
+from desktop.services.check_context import iter_checked
 from desktop.services.errors import ServiceError
 from desktop.store.database import DatabaseError, DatabaseLocked, open_database
 from desktop.store.repository import NotFound, Repository
@@ -59,11 +59,20 @@ def cmd_list(db_path: Path, args) -> int:
 
 
 def cmd_import(db_path: Path, args) -> int:
-    from desktop.services.importing import import_files
+    from desktop.services.importing import OnDuplicate, import_files
 
+    on_duplicate: OnDuplicate = getattr(args, "on_duplicate", "refuse")
     with _open(db_path, write=True) as db:
-        done = _run(lambda: import_files(Repository(db), args.files))
+        done = _run(lambda: import_files(Repository(db), args.files, on_duplicate=on_duplicate))
     _report([f"{saved.id}\t{saved.name}" for saved in done.saved])  # after the commit: all saved
+    if done.replaced:
+        print(f"已覆盖 {len(done.replaced)} 份项目编码和申报年度相同的申报表（原内容保存为修订记录）", file=sys.stderr)
+    if done.skipped:
+        print(f"已跳过 {len(done.skipped)} 份项目编码和申报年度重复的申报表：", file=sys.stderr)
+        for d in done.skipped[:20]:
+            print(f"  {d.describe()}", file=sys.stderr)
+    for note in done.notes:  # on stderr: stdout stays one id<TAB>项目名称 line per declaration
+        print(f"注：{note}", file=sys.stderr)
     return 0
 
 
@@ -78,8 +87,7 @@ def cmd_validate(db_path: Path, args) -> int:
         if args.json:
             sys.stdout.write("[")
         try:
-            for d in repo.iter_declarations(ids):
-                problems = check(d)
+            for d, problems in iter_checked(repo, repo.iter_declarations(ids)):  # with last year, duplicates
                 any_error |= rules.has_errors(problems)
                 if args.json:
                     for p in problems:  # the same text as json.dumps(list, indent=2), one item at a time
@@ -115,7 +123,8 @@ def cmd_print(db_path: Path, args) -> int:
     protected = paths.database_files(db_path)
     out = _run(lambda: checked_target(args.output, "pdf", protected))  # refused before any work
     decls = _chosen(db_path, args, "打印")
-    result = _run(lambda: print_pdf(decls, out, protected))
+    with _open(db_path, write=False) as db:  # the printed contents become revisions (find-print)
+        result = _run(lambda: print_pdf(decls, out, protected, repo=Repository(db)))
     drafts = f"，其中 {len(result.drafts)} 份有错误，已加“草稿”标记" if result.drafts else ""
     print(f"已输出 {len(decls)} 份申报表，共 {result.pages} 页：{out}{drafts}")
     return 0
@@ -137,7 +146,8 @@ def cmd_export(db_path: Path, args) -> int:
         if not ids:
             raise CommandError("数据库中没有申报表")
         try:  # read a batch at a time while the file is written: memory stays flat however many
-            out = _run(lambda: export(repo.iter_declarations(ids), args.output, protected))
+            out = _run(lambda: export(repo.iter_declarations(ids), args.output, protected, repo=repo,
+                                      with_history=getattr(args, "with_history", False)))
         except NotFound as exc:  # deleted from the window meanwhile; the half-written file is gone
             raise CommandError(f"没有编号为 {exc} 的申报表") from None
     print(f"已导出 {len(ids)} 份申报表：{out}")
@@ -280,3 +290,10 @@ def cmd_empty_trash(db_path: Path, args) -> int:
         done = _run(lambda: purge(Repository(db), args.ids or None))
     print(f"已彻底删除回收站中的 {done} 份申报表" if done else "回收站是空的")
     return 0
+
+
+from desktop.commands_history import cmd_find_print, cmd_history, cmd_restore_revision  # noqa: E402,F401  (issue 13)
+from desktop.commands_years import cmd_diff  # noqa: E402,F401  (issue 13: years)
+from desktop.commands_settings import cmd_signature  # noqa: E402,F401  (issue 14: the signature block)
+from desktop.commands_library import cmd_library  # noqa: E402,F401  (issue 11: the 指标库)
+from desktop.commands_options import cmd_options  # noqa: E402,F401  (issue 12: option lists)

@@ -89,7 +89,7 @@ def test_a_listing_cut_short_by_head_ends_quietly(tmp_path, samples):
     many = tmp_path / "many.json"
     many.write_text(dumps(samples * 200), encoding="utf-8")  # 1,000 forms: far more than a pipe holds
     db = tmp_path / "db.sqlite3"
-    assert main(["--db", str(db), "import", str(many)]) == 0
+    assert main(["--db", str(db), "import", str(many), "--on-duplicate", "keep"]) == 0  # copies of the samples
     for command in ("list", "list --json", "validate --all --json"):
         done = subprocess.run(f'"{sys.executable}" -m desktop --db "{db}" {command} | head -n 2',
                               shell=True, capture_output=True, text=True, timeout=120)

@@ -36,7 +36,7 @@ def many_db(tmp_path, samples) -> Path:
     source = tmp_path / "many.json"
     source.write_text(dumps(samples * MANY), encoding="utf-8")
     db_path = tmp_path / "many.sqlite3"
-    r = run("--db", db_path, "import", source)
+    r = run("--db", db_path, "import", source, "--on-duplicate", "keep")  # copies of the samples
     assert r.returncode == 0, r.stderr
     return db_path
 

@@ -16,7 +16,7 @@ def every_file_is_large(monkeypatch):
     monkeypatch.setattr(database, "DEFER_CHECK_BYTES", 0)
 
 
-def test_a_sound_large_file_opens_at_once_and_saves_after_its_check(every_file_is_large, healthy, tmp_path,
+def test_a_sound_large_file_opens_at_once_and_saves_after_its_check(every_file_is_large, healthy, tmp_path,  # noqa: F811 (the fixture)
                                                                      sample_declarations):
     import shutil
 

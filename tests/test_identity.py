@@ -79,7 +79,7 @@ def test_the_locks_are_released_on_close(filled_db, capsys):
     for name in (*names, filled_db):
         with open_database(name, write=True):
             pass
-    code, _out, err = run(capsys, "--db", names[1], "import", SAMPLE)
+    code, _out, err = run(capsys, "--db", names[1], "import", SAMPLE, "--on-duplicate", "keep")  # the same forms again
     assert code == 0, err
     con = sqlite3.connect(f"file:{filled_db}?mode=ro", uri=True)
     assert con.execute("select count(*) from declarations").fetchone()[0] == 10  # both imports are in the one file

@@ -60,7 +60,7 @@ def test_restoring_from_the_oldest_before_restore_copy_keeps_it_until_read(tmp_p
     assert main(["--db", str(good), "import", str(SAMPLE)]) == 0
     for _ in range(BEFORE_KEEP + 1):  # the first restore has no database to copy yet
         assert main(["--db", str(db), "restore", str(good)]) == 0
-        assert main(["--db", str(db), "import", str(SAMPLE)]) == 0
+        assert main(["--db", str(db), "import", str(SAMPLE), "--on-duplicate", "keep"]) == 0
         time.sleep(1.05)  # before-* copies are named by the second
     capsys.readouterr()
     copies = sorted(tmp_path.glob("db.before-restore.*.sqlite3"))

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
-from pypdf import PdfReader
 
 from desktop.cli import main
 from desktop.qt import backup_ui
@@ -315,17 +314,17 @@ def test_finalising_the_selected_reports_those_refused(qtbot, window, db_path, m
 def test_printing_several_selected_sends_one_document(qtbot, window, monkeypatch):
     from desktop.qt import printing_ui
 
-    printed = []
-    monkeypatch.setattr(printing_ui, "print_with_dialog", lambda parent, pdf: printed.append(pdf) or True)
+    from desktop.qt.print_job import PrintOutcome
+
+    printed = []  # issue 14: the printer dialog comes first; the job renders them after it
+    monkeypatch.setattr(printing_ui, "print_with_dialog",
+                        lambda parent, decls, pdf=None, protected=(), repo=None: printed.append(decls) or PrintOutcome(ok=True))
     select_rows(window, 0, 3)
     wanted = [s.project_name for s in window.list_model.summaries(window.selected_ids())]
     assert window.print_action.text() == "打印所选 2 份…"
     window.print_action.trigger()
     assert len(printed) == 1
-    import io
-
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed[0])).pages)
-    assert all(name in text for name in wanted)
+    assert sorted(d.header.project_name for d in printed[0]) == sorted(wanted)
     assert "已把 2 份申报表" in window.statusBar().currentMessage()
 
 

@@ -5,16 +5,21 @@ checked in well under a millisecond or two.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
+from desktop.domain import review_rules
 from desktop.domain.amounts import format_amount, parse_amount
 from desktop.domain.check_context import CheckContext
 from desktop.domain.model import Declaration
 from desktop.domain.problems import Problem, Severity, sort_key
 from desktop.domain.targets import NOT_APPLICABLE, parse_target
 from desktop.domain.template import Template
+from desktop.domain import year_rules
 
 GlyphCheck = Callable[[str], set[str]]
 
@@ -136,9 +141,24 @@ class _Checker:
         for name, opt in self.t.options.items():
             path = f"header.{name}"
             value = self.d.get(path).strip()
-            if value and value not in opt.values:
-                self.add("option.unknown", "warning", path,
-                         f"{self.label(path)}“{value}”不在模板列表中（{'、'.join(opt.values)}）")
+            if not value:
+                continue
+            # Known: the template's list and, for an open list, values added to it or used
+            # before (context); "15 履职类(运转)项目" and "履职类（运转）" name the same type.
+            extra = self.context.known_options.get(path, ()) if opt.open else ()
+            known = {option_key(v) for v in (*opt.values, *extra)}
+            if option_key(value) in known:
+                continue
+            if opt.open:
+                how = (f"请从列表中选择；如确为本单位使用的{self.label(path)}，请用“编辑列表…”把它加入列表"
+                       f"（命令行：jixiao options {path} --add 值）")
+            else:
+                how = f"请从以下选项中选择：{'、'.join(opt.values)}"
+            self.add("option.unknown", "warning", path, f"{self.label(path)}“{value}”不在已知列表中。{how}")
+
+    def review(self, years: int | None) -> None:
+        labels = {p: self.label(p) for p in ("texts.annual_goals", "texts.long_term_goals")}
+        review_rules.check_review(self.d, labels, years, self.add)
 
     # -- indicators --------------------------------------------------------
     def indicators(self) -> None:
@@ -209,7 +229,7 @@ class _Checker:
             if missing:
                 shown = "".join(sorted(missing))
                 self.add("print.glyph_missing", "warning", path,
-                         f"打印字体无法显示以下字符：{shown}（将使用备用字体或显示为方框）")
+                         f"打印字体无法显示以下字符：{shown}（打印出来是方框；请改用常用字，或打印后手写补上）")
 
 
 def _texts(d: Declaration) -> Iterable[str]:
@@ -234,6 +254,30 @@ def _all_text(d: Declaration) -> Iterable[tuple[str, str]]:
             yield f"indicators[{i}].{f}", getattr(r, f)
 
 
+_OPTION_CODE = re.compile(r"^\d+\s*")
+
+
+@lru_cache(maxsize=1024)
+def option_key(value: str) -> str:
+    """An option value as compared: width, spaces, a leading code and a trailing 项目 do not count."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+    s = _OPTION_CODE.sub("", s)
+    return s.removesuffix("项目") or s
+
+
+def apply_policy(problems: Iterable[Problem], template: Template) -> list[Problem]:
+    """The template's ``rules``: a code switched "off" is dropped, another severity replaces §3's."""
+    if not template.rules:
+        return list(problems)
+    out = []
+    for p in problems:
+        policy = template.rules.get(p.code)
+        if policy == "off":
+            continue
+        out.append(p if policy is None or policy == p.severity else replace(p, severity=policy))
+    return out
+
+
 def check(decl: Declaration, template: Template, glyph_check: GlyphCheck | None = None,
           context: CheckContext | None = None) -> list[Problem]:
     """Every problem of the declaration, in tab and field order.
@@ -248,8 +292,11 @@ def check(decl: Declaration, template: Template, glyph_check: GlyphCheck | None 
     c.long_term(years)
     c.options()
     c.indicators()
+    c.review(years)
     c.glyphs()
-    return sorted(c.out, key=lambda p: sort_key(p.field, _FIELD_ORDER))
+    for y in year_rules.check(decl, c.context):  # target.below_last_year, duplicate.code_year
+        c.add(y.code, y.severity, y.field, y.message)
+    return sorted(apply_policy(c.out, template), key=lambda p: sort_key(p.field, _FIELD_ORDER))
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from desktop.domain.form import NOT_APPLICABLE
 MAX_QUALITATIVE = 30
@@ -44,6 +45,7 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+@lru_cache(maxsize=4096)  # several rules read each target on every keystroke; a Target is immutable
 def parse_target(raw: str) -> Target:
     s = _norm(raw or "")
     if not s:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from desktop import paths
 
@@ -36,6 +37,47 @@ class OptionList(_Strict):
     values: tuple[str, ...]
 
 
+RulePolicy = Literal["error", "warning", "off"]
+
+class PrintColumn(_Strict):
+    """One column of the printed indicator table: a field of the indicator rows, or none
+    (printed empty, filled in by hand: 备注). Widths are relative, scaled to the page."""
+
+    title: str
+    field: Literal["level1", "level2", "name", "target", "explanation"] | None = None
+    width: float = 1.0
+
+
+class IndicatorTableLayout(_Strict):
+    """One printed indicator table: a caption row, and the declaration's rows, or
+    ``blank_rows`` empty rows for what is written in by hand (e.g. 长期绩效指标)."""
+
+    caption: str = ""
+    blank_rows: int = 0
+
+
+class PrintLayout(_Strict):
+    """The ``print`` section: what the printed form shows beyond the standard table.
+    Absent, a template prints the standard form (PRODUCT.md §4)."""
+
+    title: str | None = None  # the printed title, when not the template's title
+    indicator_columns: tuple[PrintColumn, ...] = ()  # empty: 一级指标 | 二级指标 | 三级指标 | 目标值 | 指标解释
+    indicator_tables: tuple[IndicatorTableLayout, ...] = (IndicatorTableLayout(),)
+    review_boxes: tuple[str, ...] = ()  # e.g. 主管部门审核意见, 财政部门审核意见: a box each under the tables
+    signature: bool = False  # the unit's signature block (填报人 … 单位盖章) under the form
+
+    @model_validator(mode="after")
+    def _check_columns(self) -> PrintLayout:
+        cols = self.indicator_columns
+        if cols and [c.field for c in cols[:2]] != ["level1", "level2"]:
+            raise ValueError("indicator_columns 须以一级指标（level1）、二级指标（level2）两列开头")
+        if any(c.width <= 0 for c in cols):
+            raise ValueError("indicator_columns 的 width 须大于 0")
+        if not self.indicator_tables:
+            raise ValueError("indicator_tables 不能为空")
+        return self
+
+
 class Template(_Strict):
     format: int
     id: str
@@ -47,6 +89,14 @@ class Template(_Strict):
     options: dict[str, OptionList]
     labels: dict[str, str]
     categories: tuple[Category, ...]
+    # The bureau's policy, per problem code: "error", "warning" or "off" (not checked).
+    # Codes not named keep the severity of PRODUCT.md §3.
+    rules: dict[str, RulePolicy] = {}
+    # Other wordings of a label seen in real forms, per field path (and "fiscal_year"),
+    # read by the importers; "项目总金额（万元）" matches by its words before the bracket.
+    label_synonyms: dict[str, tuple[str, ...]] = {}
+    # The printed layout (PrintLayout): title, indicator columns and tables, review boxes, signature.
+    print_layout: PrintLayout = Field(default_factory=PrintLayout, alias="print")
 
     @model_validator(mode="after")
     def _check(self) -> Template:
@@ -89,6 +139,11 @@ class Template(_Strict):
 
     def label(self, path: str) -> str:
         return self.labels.get(path, path)
+
+    def labels_of(self, path: str) -> tuple[str, ...]:
+        """Every wording of a field's label an importer accepts: the printed one, then synonyms."""
+        printed = (self.labels[path],) if path in self.labels else ()
+        return printed + self.label_synonyms.get(path, ())
 
     def option_values(self, field: str) -> tuple[str, ...]:
         opt = self.options.get(field)

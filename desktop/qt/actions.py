@@ -20,7 +20,7 @@ class ActionSpec:
     id: str  # the window gets it as `<id>_action`
     text: str
     slot: str  # a method of the window
-    menu: str  # file / view / decl
+    menu: str  # file / view / decl / settings
     shortcuts: tuple = ()
     enabled_when: str | None = None  # a key of CONDITIONS; None: always
     # The window's widget (attribute name) where the shortcuts work, e.g. Delete
@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec | None, ...] = (
     SEPARATOR,
     ActionSpec("import", "导入…", "import_dialog", "file", ("Ctrl+I",)),
     ActionSpec("export", "导出（JSON / Excel，可多选）…", "export_dialog", "file"),
+    ActionSpec("export_history", "导出 JSON（带修订记录）…", "export_history_dialog", "file", (), "chosen"),
     SEPARATOR,
     ActionSpec("print", "打印…", "print_current", "file", (Key.Print,), "chosen", several="打印所选 {n} 份…"),
     ActionSpec("preview", "打印预览", "show_preview", "file", (), "open"),
@@ -74,6 +75,9 @@ ACTIONS: tuple[ActionSpec | None, ...] = (
     ActionSpec("draft", "退回草稿", "mark_draft", "decl", (), "final"),
     ActionSpec("finalize_selected", "定稿所选…", "finalize_selected", "decl", (), "chosen",
                several="定稿所选 {n} 份…"),
+    ActionSpec("signature", "签字栏…", "signature_dialog", "settings"),
+    ActionSpec("history", "修订记录", "show_history", "decl", (), "open"),
+    ActionSpec("compare", "与上年度比较…", "compare_declaration", "decl", (), "open"),
 )
 
 

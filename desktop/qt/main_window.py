@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QLabel, QMainWindow,
-    QMessageBox, QProgressDialog, QSplitter,
+    QFileDialog, QLabel, QMainWindow,
+    QMessageBox, QSplitter,
 )
 
 from desktop import paths
@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         self.splitter = splitter
         self.setCentralWidget(splitter)
         self.menus = {"file": self.menuBar().addMenu("文件(&F)"), "edit": self.menuBar().addMenu("编辑(&E)"),
-                      "decl": self.menuBar().addMenu("申报(&D)"), "view": self.menuBar().addMenu("视图(&V)")}
+                      "decl": self.menuBar().addMenu("申报(&D)"), "view": self.menuBar().addMenu("视图(&V)"),
+                      "settings": self.menuBar().addMenu("设置(&S)")}
         # Stays in the status bar (temporary messages do not hide it) until a save succeeds.
         self.unsaved_label = QLabel()
         self.unsaved_label.setObjectName("unsaved-warning")
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.session.saveFailed.connect(self._save_failed)
         self.session.saveRecovered.connect(self._save_recovered)
         self.session.damaged.connect(self._database_damaged)
+        self.session.neighboursRecounted.connect(self.list_model.refresh_rows)  # duplicates, next year
         if self.db.page_check is not None:  # a large file: its pages are checked on a thread
             self._check_timer = QTimer(self)
             self._check_timer.timeout.connect(self._page_check_done)
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
         self.field_widgets = self.tabs.field_widgets
         self.preview_tab.print_button.clicked.connect(self.print_current)
         self.preview_tab.export_button.clicked.connect(self.export_selected_pdf)
+        self.preview_tab.signatures_for = self._signatures  # the preview prints the units' signature blocks
         self.problems = ProblemsPanel(self.doc, self)
         self.problems.problemActivated.connect(self.focus_field)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems)
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
         self.actions_by_id = build_actions(self, self.menus)
         self._build_undo_actions()
         self.menus["view"].addAction(self.problems.toggleViewAction())
+        self._build_history_panel()
         self.doc.reset.connect(self._update_enabled)
         self.doc.fieldChanged.connect(self._field_changed)
         self.list_panel.selectionChanged.connect(self._update_enabled)  # actions name how many are selected
@@ -179,6 +183,35 @@ class MainWindow(QMainWindow):
         # After the step has run: show the user the field it changed.
         self.undo_action.triggered.connect(lambda: self._show_step(self.doc.undo_stack.index()))
         self.redo_action.triggered.connect(lambda: self._show_step(self.doc.undo_stack.index() - 1))
+
+    def _build_history_panel(self) -> None:
+        """修订记录 (desktop.qt.history_panel): a dock beside the problems, as a tab of its own."""
+        from desktop.qt.history_panel import HistoryPanel
+
+        self.history_panel = HistoryPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_panel)
+        self.tabifyDockWidget(self.problems, self.history_panel)
+        self.problems.raise_()
+        self.menus["view"].addAction(self.history_panel.toggleViewAction())
+
+    def compare_declaration(self):
+        """申报 → 与上年度比较: the open declaration beside last year's (or another one, or a revision)."""
+        from desktop.qt.compare_view import CompareView
+
+        d = self.doc.declaration
+        if d is None:
+            return None
+        self.save()
+        view = CompareView(self.repo, d.model_copy(deep=True), self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        self.compare_window = view
+        return view
+
+    def show_history(self) -> None:
+        self.history_panel.show()
+        self.history_panel.raise_()
+        self.history_panel.table.setFocus()
 
     def _show_step(self, index: int) -> None:
         from desktop.qt.commands import focus_path_of
@@ -285,6 +318,7 @@ class MainWindow(QMainWindow):
         if made is None:
             return
         self.list_model.upsert(self.repo.summary(made.id))
+        self.list_model.refresh_rows()  # a copy may have made others duplicates (duplicate.code_year)
         self._refresh_filter_choices()
         self.open_declaration(made.id)
 
@@ -418,7 +452,7 @@ class MainWindow(QMainWindow):
             return False
         path = Path(name) if Path(name).suffix else Path(name).with_suffix(".json")
         try:
-            path = export([d], path, paths.database_files(self.db.path))
+            path = export([d], path, paths.database_files(self.db.path), repo=self.repo)
         except ServiceError as exc:
             QMessageBox.warning(self, "不能保存到这里", str(exc))
             return False
@@ -431,6 +465,22 @@ class MainWindow(QMainWindow):
 
     def backup_dialog(self) -> None:
         backup_ui.backup_dialog(self)
+
+    def _signatures(self, decls: list) -> dict:
+        from desktop.services.outputs import signatures_for
+
+        return signatures_for(self.db, decls)
+
+    def signature_dialog(self):
+        """设置 → 签字栏…: the block printed under the forms, per 申请单位 (desktop.qt.signature_ui)."""
+        from desktop.qt.signature_ui import SignatureDialog
+
+        d = self.doc.declaration
+        dialog = SignatureDialog(self.db, d.header.applicant_unit if d is not None else "", self)
+        dialog.accepted.connect(self.preview_tab.refresh_if_shown)  # a printed block may have changed
+        dialog.open()
+        self.signature_window = dialog
+        return dialog
 
     def restore_dialog(self) -> None:
         backup_ui.restore_dialog(self)
@@ -450,6 +500,7 @@ class MainWindow(QMainWindow):
             return
         saved = import_into(self, self.repo, files)
         if saved:
+            self.session.forget_known_options()
             self.reload_list()
             self.open_declaration(saved[0].id or 0)
 
@@ -478,8 +529,22 @@ class MainWindow(QMainWindow):
         if not decls:
             return
         path = ask_export_path(self, stem + ".json")
-        if path is not None and export_to(self, decls, path, paths.database_files(self.db.path)):
+        if path is not None and export_to(self, decls, path, paths.database_files(self.db.path), repo=self.repo):
             self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表到 {path}", 5000)
+
+    def export_history_dialog(self) -> None:
+        """导出 JSON（带修订记录）: as `jixiao export --with-history` (desktop.qt.history_panel's data)."""
+        from desktop.qt.import_export_ui import export_to
+
+        decls, stem = self._chosen_declarations()
+        if not decls:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "导出 JSON（带修订记录）", stem + "-修订记录.json", "交换文件 JSON (*.json)")
+        if not name:
+            return
+        path = Path(name).with_suffix(".json")
+        if export_to(self, decls, path, paths.database_files(self.db.path), repo=self.repo, with_history=True):
+            self.statusBar().showMessage(f"已导出 {len(decls)} 份申报表及其修订记录到 {path}", 5000)
 
     @staticmethod
     def _dropped_files(event) -> list[Path]:
@@ -502,44 +567,33 @@ class MainWindow(QMainWindow):
     # -- printing ---------------------------------------------------------------
     def print_current(self) -> None:
         """打印… (Ctrl+P): the open declaration, or every selected one in one print job."""
-        from desktop.qt.printing_ui import print_with_dialog
-
         if len(self.selected_ids()) > 1:
             self.print_selected()
             return
         if self.doc.declaration is None:
             return
         self.save()
-        pdf = self.preview_tab.current_pdf()
-        if pdf and print_with_dialog(self, pdf):
-            self.statusBar().showMessage("已发送到打印机", 3000)
+        self._print([self.doc.declaration.model_copy(deep=True)], self.preview_tab.fresh_pdf())
 
     def print_selected(self) -> None:
-        """The selected declarations, rendered into one document and sent to the printer after its dialog."""
-        from desktop.printing.render import Cancelled as RenderCancelled, render
+        """The selected declarations in one print job: the printer dialog first, then rendered and sent off the UI thread."""
+        decls, _stem = self._chosen_declarations()
+        if decls:
+            self._print([d.model_copy(deep=True) for d in decls], None)
+
+    def _print(self, decls: list, pdf: bytes | None) -> None:
         from desktop.qt.printing_ui import print_with_dialog
 
-        decls, _stem = self._chosen_declarations()
-        if not decls:
+        done = print_with_dialog(self, decls, pdf, paths.database_files(self.db.path), repo=self.repo)
+        if done is None or not done.ok:
             return
-        progress = QProgressDialog(f"正在准备打印 {len(decls)} 份申报表…", "取消", 0, len(decls), self)
-        progress.setWindowTitle("打印")
-        progress.setMinimumDuration(300)
-
-        def step(done: int, _total: int) -> bool:
-            progress.setValue(done)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
-
-        try:
-            result = render(decls, progress=step)
-        except RenderCancelled:
-            return
-        finally:
-            progress.reset()
-        if print_with_dialog(self, result.pdf):
-            drafts = f"，其中 {len(result.drafts)} 份有错误，带“草稿”标记" if result.drafts else ""
-            self.statusBar().showMessage(f"已把 {len(decls)} 份申报表（共 {result.pages} 页）发送到打印机{drafts}", 8000)
+        self._printed(decls)
+        drafts = f"，其中 {len(done.drafts)} 份有错误，带“草稿”标记" if done.drafts else ""
+        if done.path is not None:  # 打印到文件: the same PDF as 导出 PDF
+            text = f"已输出 {len(decls)} 份申报表，共 {done.pages} 页：{done.path}{drafts}"
+        else:
+            text = f"已把 {len(decls)} 份申报表（共 {done.pages} 页）发送到打印机{drafts}"
+        self.statusBar().showMessage(text, 8000)
 
     def export_selected_pdf(self) -> None:
         """Export the selected declarations (or the open one) into one PDF."""
@@ -549,8 +603,16 @@ class MainWindow(QMainWindow):
         if not decls:
             return
         path = ask_pdf_path(self, stem + ".pdf")
-        if path is not None and export_pdf(self, decls, path, paths.database_files(self.db.path)):
+        if path is not None and export_pdf(self, decls, path, paths.database_files(self.db.path), repo=self.repo):
+            self._printed(decls)
             self.statusBar().showMessage(f"已导出 {path}", 5000)
+
+    def _printed(self, decls: list) -> None:
+        """What was printed is kept as revisions: the code in each page's footer leads back to it."""
+        from desktop.services.revisions import PRINT, record_quietly
+
+        if record_quietly(self.repo, [], PRINT, decls=decls) and self.open_id in {d.id for d in decls}:
+            self.session.revisionMade.emit(self.open_id)
 
     # -- final / draft -----------------------------------------------------------
     def mark_final(self) -> None:
@@ -679,7 +741,7 @@ class MainWindow(QMainWindow):
         self.finish_start()  # closing during start-up still saves settings consistently
         if self._damaged:
             self.session.stop()
-        elif not self.save() and not self._resolve_unsaved_on_close():
+        elif not self.session.end_burst() and not self._resolve_unsaved_on_close():
             event.ignore()
             return
         self.session.stop()
