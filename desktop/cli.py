@@ -64,13 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="输出 JSON")
     s = sub.add_parser("empty-trash", help="彻底删除回收站中的申报表（不指定编号时清空回收站；不能恢复）")
     s.add_argument("ids", nargs="*", type=int)
-    from desktop.commands_settings import add_parser as add_signature_parser  # issue 14
+    from desktop.commands.signature import add_parser as add_signature_parser  # issue 14
 
     add_signature_parser(sub)
-    from desktop.commands_library import add_parser as add_library_parser  # issue 11
+    from desktop.commands.library import add_parser as add_library_parser  # issue 11
 
     add_library_parser(sub)  # library search|list|import|export
-    from desktop.commands_options import add_parser as add_options_parser  # issue 12
+    from desktop.commands.options import add_parser as add_options_parser  # issue 12
 
     add_options_parser(sub)  # options FIELD [--add V] [--remove V]
     return p

@@ -1,4 +1,8 @@
-"""The command-line commands, Qt-free, on the same store/domain/io code as the window."""
+"""The command-line commands, Qt-free, on the same services as the window.
+
+The general commands (list, import, validate, print, export, …) are here; the
+groups added later have a module each (history, years, library, options,
+signature), imported at the end so that cli.py finds every ``cmd_<name>`` here."""
 from __future__ import annotations
 
 import json
@@ -292,8 +296,8 @@ def cmd_empty_trash(db_path: Path, args) -> int:
     return 0
 
 
-from desktop.commands_history import cmd_find_print, cmd_history, cmd_restore_revision  # noqa: E402,F401  (issue 13)
-from desktop.commands_years import cmd_diff  # noqa: E402,F401  (issue 13: years)
-from desktop.commands_settings import cmd_signature  # noqa: E402,F401  (issue 14: the signature block)
-from desktop.commands_library import cmd_library  # noqa: E402,F401  (issue 11: the 指标库)
-from desktop.commands_options import cmd_options  # noqa: E402,F401  (issue 12: option lists)
+from desktop.commands.history import cmd_find_print, cmd_history, cmd_restore_revision  # noqa: E402,F401  (issue 13)
+from desktop.commands.years import cmd_diff  # noqa: E402,F401  (issue 13: years)
+from desktop.commands.signature import cmd_signature  # noqa: E402,F401  (issue 14: the signature block)
+from desktop.commands.library import cmd_library  # noqa: E402,F401  (issue 11: the 指标库)
+from desktop.commands.options import cmd_options  # noqa: E402,F401  (issue 12: option lists)
