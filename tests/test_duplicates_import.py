@@ -184,3 +184,26 @@ def test_replace_with_two_in_the_files_imports_the_last(filled_db, capsys, tmp_p
     assert code == 0, err
     assert out == "2\t车辆租赁费（第二稿）\n" and _count(filled_db) == 5
     assert "《车辆租赁费（第一稿）》" in err and "本次导入的文件中有另一份" in err
+
+
+def test_replace_refuses_a_finalised_form_and_an_ambiguous_one_changing_nothing(filled_db, capsys, incoming):
+    """A submitted (定稿) form is not overwritten quietly, and with two stored copies of one
+    项目编码 and 年度 the import does not pick one by itself."""
+    assert run(capsys, "--db", filled_db, "finalize", 1)[0] == 0
+    before = db_dump(filled_db)
+    code, out, err = run(capsys, "--db", filled_db, "import", incoming, "--on-duplicate", "replace")
+    assert code == 2 and out == ""
+    assert "已定稿" in err and "编号 1" in err and "jixiao draft" in err
+    assert db_dump(filled_db) == before
+
+    assert run(capsys, "--db", filled_db, "draft", 1)[0] == 0
+    again = _load(filled_db, 1)
+    again.id = None
+    copy = filled_db.parent / "copy.json"
+    export_json([again], copy)
+    assert run(capsys, "--db", filled_db, "import", copy, "--on-duplicate", "keep")[0] == 0
+    before = db_dump(filled_db)
+    code, out, err = run(capsys, "--db", filled_db, "import", incoming, "--on-duplicate", "replace")
+    assert code == 2 and out == ""
+    assert "不止一份" in err and "编号 1、6" in err
+    assert db_dump(filled_db) == before

@@ -88,10 +88,14 @@ def test_the_signature_block_prints_the_units_settings_where_the_template_enable
     assert run(capsys, "--db", filled_db, "print", 2, 1, "-o", out)[0] == 0
     pages = pdftotext(out.read_bytes(), tmp_path)
     signed = "".join(p for p in pages if "车辆租赁费" in p)
-    unsigned = "".join(p for p in pages if "民意速办工作经费" in p)
+    standard = "".join(p for p in pages if "民意速办工作经费" in p)
     for label in ("填报人", "联系电话", "单位负责人", "填报日期", "单位盖章"):
         assert label in signed
-        assert label not in unsigned  # the standard template has no signature block
+        assert label in standard  # the standard template prints it once the unit has one set
+    with open_database(filled_db) as db:
+        save_signature(db, d.header.applicant_unit, None)
+    assert run(capsys, "--db", filled_db, "print", 1, "-o", out)[0] == 0
+    assert "填报人" not in "".join(pdftotext(out.read_bytes(), tmp_path))  # none set: the plain form
     assert re.search(r"填报人：\s*王𠮷", signed) and re.search(r"联系电话：\s*0755-8888 6666", signed)
     # 单位负责人 and 填报日期 were not set: their lines are left blank, to be written by hand
     assert re.search(r"单位负责人：\s*填报日期：", signed) or re.search(r"单位负责人：\s*\n", signed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -28,6 +29,9 @@ HEADER = {
     "total_amount": "3,600,000.00",
 }
 INDICATOR_NAMES = ["道路巡查里程", "养护培训次数", "道路完好率", "问题处置及时率", "资金使用合规率", "道路通行保障率", "市民满意度"]
+
+
+NEXT_YEAR = datetime.now().year + 1
 
 
 def read(name: str, notes: list[str] | None = None):
@@ -55,7 +59,8 @@ def test_text_exports_in_gb18030_and_utf16_without_bom(name):
     d = read(name, notes)
     assert_the_form(d, "1,200,000.00", TEXT_COST)
     assert notes == [f"{name}《城市道路巡查养护经费》：项目总金额按万元换算为元：360 万元 → 3,600,000.00 元",
-                     f"{name}《城市道路巡查养护经费》：本年度项目金额按万元换算为元：120 万元 → 1,200,000.00 元"]
+                     f"{name}《城市道路巡查养护经费》：本年度项目金额按万元换算为元：120 万元 → 1,200,000.00 元",
+                     f"{name}《城市道路巡查养护经费》：表中没有申报年度，按下一年度 {NEXT_YEAR} 年导入，请在“基本信息”中核对"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le", "gb18030", "utf-8-sig"])
@@ -103,7 +108,8 @@ def test_the_annual_amount_label_variants():
         notes: list[str] = []
         (d,) = parse_text(f"二级项目支出绩效目标申报表\n项目名称\t甲\n{label}\t20\n", "a.txt", notes)
         assert d.header.annual_amount == "200,000.00", label
-        assert notes == ["a.txt《甲》：本年度项目金额按万元换算为元：20 万元 → 200,000.00 元"]
+        assert notes[0] == "a.txt《甲》：本年度项目金额按万元换算为元：20 万元 → 200,000.00 元"
+        assert notes[1:] == [f"a.txt《甲》：表中没有申报年度，按下一年度 {NEXT_YEAR} 年导入，请在“基本信息”中核对"]
 
 
 def test_label_variants_come_from_the_template(monkeypatch):
@@ -165,6 +171,19 @@ def test_a_doc_or_wps_file_is_refused_with_what_to_do(capsys, db_path, filled_db
     assert db_dump(filled_db) == before
 
 
+def test_a_text_whose_tabs_became_spaces_is_refused_not_saved_as_empty_forms(capsys, filled_db, tmp_path):
+    """Copied out of Word/WPS, the cells' tabs turn into spaces: the labels run into their values.
+    Before, five blank drafts were saved and the import reported success."""
+    text = (FIXTURES / "shenshan-emergency-2024.txt").read_text(encoding="utf-8")
+    spaced = tmp_path / "复制的申报表.txt"
+    spaced.write_text(text.replace("\t", "    "), encoding="utf-8")
+    before = db_dump(filled_db)
+    code, out, err = run(capsys, "--db", filled_db, "import", spaced)
+    assert code == 2 and out == ""
+    assert "没有读到任何栏目的内容" in err and "制表符" in err and ".docx" in err
+    assert db_dump(filled_db) == before
+
+
 def test_an_office_file_renamed_to_txt_says_what_it_is(tmp_path):
     renamed = tmp_path / "申报表.txt"
     shutil.copy(REAL / "form-legacy.doc", renamed)
@@ -177,7 +196,8 @@ def test_import_prints_ids_then_the_conversions_on_stderr(capsys, db_path):
     code, out, err = run(capsys, "--db", db_path, "import", REAL / "form-sheets.xls")
     assert code == 0
     assert out == "1\t城市道路巡查养护经费\n"  # stdout: only the id lines
-    assert "项目总金额按万元换算为元：360 万元 → 3,600,000.00 元" in err and err.count("注：") == 3
+    assert "项目总金额按万元换算为元：360 万元 → 3,600,000.00 元" in err and err.count("注：") == 4
+    assert f"表中没有申报年度，按下一年度 {NEXT_YEAR} 年导入" in err  # the year was guessed: said so
 
 
 def test_validate_json_lists_a_guessed_amount(capsys, db_path, tmp_path):

@@ -31,6 +31,20 @@ def test_copy_forward_carries_everything_over_and_links_to_the_source(filled_db,
     assert _load(filled_db, 3).status == "定稿"  # the source is untouched
 
 
+def test_copy_forward_starts_the_copy_s_history_and_is_not_made_twice(filled_db, capsys):
+    import json
+
+    code, out, _err = run(capsys, "--db", filled_db, "copy-forward", 1)
+    copy_id = int(out.split("\t")[0])
+    code, out, _err = run(capsys, "--db", filled_db, "history", copy_id, "--json")
+    assert [r["reason"] for r in json.loads(out)] == ["复制到下一年度"]
+    before = db_dump(filled_db)
+    code, out, err = run(capsys, "--db", filled_db, "copy-forward", 1)  # again: the copy exists
+    assert code == 2 and out == ""
+    assert "已复制到 2025 年度" in err and f"编号 {copy_id}" in err
+    assert db_dump(filled_db) == before
+
+
 def test_copy_forward_of_a_missing_declaration_changes_nothing(filled_db, capsys):
     before = db_dump(filled_db)
     code, out, err = run(capsys, "--db", filled_db, "copy-forward", 42)

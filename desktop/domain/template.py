@@ -64,7 +64,9 @@ class PrintLayout(_Strict):
     indicator_columns: tuple[PrintColumn, ...] = ()  # empty: 一级指标 | 二级指标 | 三级指标 | 目标值 | 指标解释
     indicator_tables: tuple[IndicatorTableLayout, ...] = (IndicatorTableLayout(),)
     review_boxes: tuple[str, ...] = ()  # e.g. 主管部门审核意见, 财政部门审核意见: a box each under the tables
-    signature: bool = False  # the unit's signature block (填报人 … 单位盖章) under the form
+    # The unit's signature block (填报人 … 单位盖章) under the form: true always (blank lines when
+    # none is set), false never, absent (null) when the user has set one for the form's unit.
+    signature: bool | None = None
 
     @model_validator(mode="after")
     def _check_columns(self) -> PrintLayout:

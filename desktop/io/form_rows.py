@@ -194,15 +194,27 @@ class _Form:
                 self.decl.cost_items.append(
                     CostItem(text=piece, amount=amount, amount_guessed="" if reading.certain else amount))
         if "fiscal_year" not in self.seen:
-            self.decl.fiscal_year = _guess_year(
+            year, found = _guess_year(
                 " ".join([self.cost_text, *(c.text for c in self.decl.cost_items), self.decl.texts.annual_goals,
                           *(r.explanation for r in self.decl.indicators)]))
+            self.decl.fiscal_year = year
+            self.notes.append(f"表中没有申报年度，按{'文中最常提到的年份' if found else '下一年度'} {year} 年导入，"
+                              "请在“基本信息”中核对")
         return self.decl
 
 
-def _guess_year(text: str) -> int:
+def _nothing_read(decl: Declaration) -> bool:
+    """No header field, text, cost item or indicator holds anything."""
+    return not (any(v.strip() for v in decl.header.model_dump().values())
+                or any(v.strip() for v in decl.texts.model_dump().values())
+                or any(c.text.strip() or c.amount.strip() for c in decl.cost_items)
+                or any(not r.is_blank() for r in decl.indicators))
+
+
+def _guess_year(text: str) -> tuple[int, bool]:
+    """The year the text names most, else next year; and whether the text named one."""
     years = Counter(int(y) for y in _YEAR.findall(text))
-    return years.most_common(1)[0][0] if years else datetime.now().year + 1
+    return (years.most_common(1)[0][0], True) if years else (datetime.now().year + 1, False)
 
 
 class FormReader:
@@ -356,9 +368,19 @@ class FormReader:
     def declarations(self, notes: list[str] | None = None) -> list[Declaration]:
         """The forms read; ``notes`` gets what was changed on the way in, one line each
         ("文件《项目名称》：项目总金额按万元换算为元：…")."""
-        decls = [f.finish() for f in self.forms if not f.empty]
+        forms = [f for f in self.forms if not f.empty]
+        decls = [f.finish() for f in forms]
         if not decls:
             raise ImportFailed(f"{self.source}：没有找到申报表（应有“{TITLE}”标题和“项目名称”等栏目）。")
+        # A spreadsheet may hold an empty draft exported on purpose; text and Word never do.
+        blank = [i for i, (f, d) in enumerate(zip(forms, decls, strict=True), 1) if not f.exact and _nothing_read(d)]
+        if blank:
+            # A title and labels were found but no value: typically tabs turned into spaces when
+            # the table was copied out of Word/WPS. Saving such forms would look like success.
+            raise ImportFailed(
+                f"{self.source}：第 {'、'.join(map(str, blank))} 份申报表没有读到任何栏目的内容，没有导入。"
+                "文本文件中表格的单元格应以制表符（Tab）分隔；如从 Word/WPS 复制时制表符变成了空格，"
+                "请直接导入 .docx 文件，或重新导出为以制表符分隔的文本。")
         if notes is not None:
             for f in self.forms:
                 name = f.decl.header.project_name.strip() or "未命名"

@@ -298,7 +298,7 @@ def declaration_story(decl: Declaration, t: Template, index: int, draft: bool, l
     boxes = review_boxes(t)
     if boxes is not None:
         story.append(boxes)
-    if pl.signature:
+    if pl.signature or (pl.signature is None and signature is not None):
         story.append(signature_block(signature))
     return story
 

@@ -119,11 +119,14 @@ class HistoryPanel(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)
         layout.addWidget(self.hint)
-        row = QHBoxLayout()
-        for b in (self.view_button, self.compare_button, self.restore_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        layout.addLayout(row)
+        # Two rows, not three buttons abreast: the dock shares the window's width with the list
+        # and the editor, and at 1024 px and 150 % three buttons made the window too wide.
+        for buttons in ((self.view_button, self.compare_button), (self.restore_button,)):
+            row = QHBoxLayout()
+            for b in buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            layout.addLayout(row)
         self.setWidget(body)
 
         window.doc.reset.connect(self.reload)

@@ -181,6 +181,15 @@ def dependents(repo: Repository, keys: Iterable[tuple[str, int]], ids: Iterable[
     return sorted(out)
 
 
+def copies_of(repo: Repository, decl_id: int) -> list[int]:
+    """The declarations copied forward from this one (not in the 回收站)."""
+    con = repo.db.connect()
+    try:
+        return years.copies_of(con, [decl_id])
+    finally:
+        con.close()
+
+
 def recount(repo: Repository, ids: Iterable[int], batch: int = 500) -> None:
     """Check these declarations again with their context and store their problem counts
     (the list's 问题 column): after a change elsewhere made them duplicates, or changed

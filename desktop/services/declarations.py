@@ -8,7 +8,7 @@ from desktop.domain.model import Declaration, Status
 from desktop.domain.problems import Problem
 from desktop.domain.template import registry
 from desktop.services.check_context import (
-    checked, dependents, iter_checked, key_of, known_options_of, recount, remember_saved,
+    checked, copies_of, dependents, iter_checked, key_of, known_options_of, recount, remember_saved,
     stored_before,
 )
 from desktop.services.checking import check, counts, finalize_blockers
@@ -92,10 +92,20 @@ def duplicate(repo: Repository, decl: Declaration) -> Declaration:
 
 def copy_forward(repo: Repository, decl: Declaration) -> Declaration:
     """Next year's draft of the same project: everything carried over, 申报年度 + 1."""
+    from desktop.services import revisions
+
+    year = decl.fiscal_year + 1
+    if decl.id is not None:
+        made = [d for d in repo.load_many(copies_of(repo, decl.id)) if d.fiscal_year == year]
+        if made:  # a second copy would be a duplicate of the first, and edits would split between them
+            raise ServiceError(f"《{decl.header.project_name or '未命名'}》已复制到 {year} 年度（编号 {made[0].id}），"
+                               f"没有再复制一份。请打开编号 {made[0].id} 继续填写。")
     copy = _fresh_copy(decl)
-    copy.fiscal_year = decl.fiscal_year + 1
+    copy.fiscal_year = year
     copy.source_id = decl.id  # its 上年度, whatever its 项目编码 becomes
-    return save_all(repo, [copy], what="复制到下一年度")[0]
+    saved = save_all(repo, [copy], what="复制到下一年度")[0]
+    revisions.record_quietly(repo, [], revisions.COPY_FORWARD, decls=[saved])  # its history starts here
+    return saved
 
 
 def set_status(repo: Repository, decl: Declaration, status: Status) -> Declaration:

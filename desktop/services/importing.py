@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from desktop.domain.check_context import CheckContext
+from desktop.domain.form import FINAL
 from desktop.domain.model import Declaration
 from desktop.io.errors import ImportFailed
 from desktop.io.importers import iter_files, keeps_timestamps
@@ -130,8 +131,21 @@ class _Duplicates:
         con = self.repo.db.connect()
         try:
             self.targets = years.latest_by_key(con, self.last_of)
+            stored = years.ids_by_key(con, list(self.last_of))
+            final = {i: name for i, (name, status) in years.names_and_statuses(con, self.targets.values()).items()
+                     if status == FINAL}
         finally:
             con.close()
+        # Which form to overwrite must be certain, and a submitted (定稿) one is not overwritten quietly.
+        several = [f"{code} {year} 年度（编号 {'、'.join(map(str, ids))}）"
+                   for (code, year), ids in sorted(stored.items()) if len(ids) > 1]
+        if several:
+            raise ServiceError("以下项目编码和申报年度已有不止一份申报表，不知道覆盖哪一份，没有导入：" + "；".join(several)
+                               + "。请先删除多余的一份，或改用 --on-duplicate keep（保留两份）。")
+        if final:
+            listed = "、".join(f"编号 {i}《{name or '未命名'}》" for i, name in sorted(final.items()))
+            raise ServiceError(f"以下申报表已定稿，不能用导入覆盖，没有导入：{listed}。如确需覆盖，请先退回草稿"
+                               "（jixiao draft 编号），或改用 --on-duplicate keep（保留两份）。")
         record(self.repo, sorted(self.targets.values()), REPLACE)
 
     def sort(self, decls: list[Declaration]) -> list[Declaration]:

@@ -30,6 +30,7 @@ IMPORT, REPLACE = "导入", "覆盖"
 PRINT, EXPORT = "打印", "导出"
 BEFORE_RESTORE, RESTORE = "恢复前", "恢复"
 BEFORE_EDIT = "编辑前"  # a stored state no revision held yet, kept at the first edit
+COPY_FORWARD = "复制到下一年度"  # the first state of a copy forward
 BATCH = 500  # declarations read and kept per transaction
 
 

@@ -115,3 +115,15 @@ def same_project(db: Database, project_code: str) -> list[tuple[int, int, str]]:
                            "ORDER BY fiscal_year DESC, id DESC", (code,)).fetchall()
     finally:
         con.close()
+
+
+def names_and_statuses(con: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(项目名称, status) of those of ids that are stored."""
+    wanted = sorted(set(ids))
+    out: dict[int, tuple[str, str]] = {}
+    for part in _chunks(wanted):
+        for decl_id, name, status in con.execute(
+                "SELECT id, project_name, status FROM declarations WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(part),)):
+            out[decl_id] = (name, status)
+    return out
