@@ -63,10 +63,16 @@ def _font_path(f: FontFile) -> Path:
 
 
 @lru_cache(maxsize=1)
-def bundled_coverage() -> dict[str, frozenset[int]]:
+def _coverage_ranges() -> dict[str, list[tuple[int, int]]]:
+    """coverage.json as read: per font, its (first, last) code point ranges."""
     data = json.loads((paths.fonts_dir() / COVERAGE_FILE).read_text(encoding="utf-8"))
+    return {name: [(a, b) for a, b in ranges] for name, ranges in data.items()}
+
+
+@lru_cache(maxsize=1)
+def bundled_coverage() -> dict[str, frozenset[int]]:
     out = {}
-    for name, ranges in data.items():
+    for name, ranges in _coverage_ranges().items():
         cps: set[int] = set()
         for a, b in ranges:
             cps.update(range(a, b + 1))
@@ -81,14 +87,16 @@ def _undrawable() -> re.Pattern:
     missing_glyphs asks it first: scanning a text in C finds the usual answer
     (nothing missing) about 10x faster than a set of the text's characters,
     and validate --all checks every field of every declaration."""
-    cov = bundled_coverage()
-    cps = sorted(frozenset().union(*cov.values()) | {ord(ch) for ch in _IGNORED})
+    # Merged from the ranges, not from sets of code points: the rare-character fonts cover
+    # some 100,000, and expanding them cost 50 ms of the first check (the window's start).
+    spans = sorted([r for ranges in _coverage_ranges().values() for r in ranges]
+                   + [(ord(ch), ord(ch)) for ch in _IGNORED])
     ranges: list[list[int]] = []
-    for cp in cps:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
+    for a, b in spans:
+        if ranges and a <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], b)
         else:
-            ranges.append([cp, cp])
+            ranges.append([a, b])
 
     def esc(cp: int) -> str:
         return f"\\x{cp:02x}" if cp < 0x20 else re.escape(chr(cp))
