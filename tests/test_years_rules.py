@@ -230,3 +230,20 @@ def test_trashing_one_of_a_duplicate_pair_clears_the_other_s_warning_and_restori
     assert listed[1]["warnings"] == listed[copy_id]["warnings"] == before + 1
     found = _validate(capsys, filled_db, 1)[1]
     assert listed[1]["warnings"] == len([p for p in found if p["severity"] == "warning"])
+
+
+def test_copies_saved_together_see_one_another_in_the_list_s_counts(db_path, samples, capsys):
+    """save_all checks a batch before writing it: two copies of one project and year in the
+    same batch are duplicates all the same, in the list as in validate."""
+    from desktop.services.declarations import save_all
+    from desktop.store.database import open_database
+    from desktop.store.repository import Repository
+
+    twin = samples[0].model_copy(deep=True)
+    with open_database(db_path) as db:
+        first, second = save_all(Repository(db), [samples[0], twin])
+    listed = _listed(capsys, db_path)
+    for decl_id in (first.id, second.id):
+        found = _validate(capsys, db_path, decl_id)[1]
+        assert any(p["code"] == "duplicate.code_year" for p in found)
+        assert listed[decl_id]["warnings"] == len([p for p in found if p["severity"] == "warning"])

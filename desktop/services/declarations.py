@@ -1,6 +1,7 @@
 """Making, saving and finalising declarations."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from desktop.domain import form
@@ -47,7 +48,19 @@ def save_all(repo: Repository, decls: list[Declaration], keep_timestamps: bool =
         raise ServiceError(write_error_message(exc, what)) from exc
     remember_saved(repo, saved, before)
     if neighbours:
-        refresh_neighbours(repo, [key_of(d) for d in saved], [d.id for d in saved if d.id is not None])
+        keys = [key_of(d) for d in saved]
+        refresh_neighbours(repo, keys, [d.id for d in saved if d.id is not None])
+        # Checked before any of them was written, they could not see one another: a second
+        # copy in the same batch, or last year's form saved alongside. Count those again.
+        seen = Counter(k for k in keys if k[0])
+        again = [d.id for d, (code, year) in zip(saved, keys, strict=True)
+                 if d.id is not None and code and (seen[(code, year)] > 1 or seen[(code, year - 1)])]
+        if again:
+            try:
+                recount(repo, again)
+            except Exception as exc:  # saved; their counts stay as checked
+                if not is_write_error(exc):
+                    raise
     return saved
 
 
