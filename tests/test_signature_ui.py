@@ -221,3 +221,34 @@ def test_a_unit_set_only_from_the_command_line_is_offered_too(qtbot, window_fact
     dialog.unit_box.setCurrentIndex(i)
     assert not dialog.use_default.isChecked() and fields(dialog)["head"] == "吴十"
     dialog.reject()
+
+
+def test_a_line_that_cannot_print_is_refused_and_nothing_is_saved(capsys, filled_db):
+    """Control characters (an escape sequence pasted from a terminal) or a page of text in one line."""
+    before = db_dump(filled_db)
+    for value in ("张三\x07\x1b[31m", "名" * 5000):
+        code, out, err = run(capsys, "--db", filled_db, "signature", "--filled-by", value)
+        assert code == 2 and out == ""
+        assert "签字栏的“填报人”" in err and "没有保存" in err
+    code, _out, err = run(capsys, "--db", filled_db, "options", "项目类型", "--add", "专项类\x1b[0m")
+    assert code == 2 and "控制字符" in err
+    assert db_dump(filled_db) == before
+
+
+def test_the_dialog_refuses_a_control_character_before_saving_any_unit(qtbot, window_factory, filled_db,
+                                                                       monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    window = window_factory(filled_db)
+    window.open_declaration(3)
+    dialog = opened_dialog(window)
+    box = dialog.use_default  # untick: this unit gets its own block
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    dialog.edits["phone"].setText("0660\t1234")  # a tab pasted with the number
+    save(qtbot, dialog)
+    assert dialog.isVisible() and "联系电话" in said[0] and "控制字符" in said[0]
+    window.db.close()
+    with open_database(filled_db, write=False) as db:
+        assert load_signature(db, window.doc.declaration.header.applicant_unit) is None

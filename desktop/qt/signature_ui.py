@@ -161,8 +161,14 @@ class SignatureDialog(QDialog):
 
         from desktop.store.database import DatabaseError
 
+        changes = self.changes()
+        for unit, choice in changes.items():  # all checked before any is saved
+            problem = store.signature_problem(unit, choice)
+            if problem:
+                QMessageBox.warning(self, "不能保存签字栏", problem)
+                return
         try:
-            for unit, choice in self.changes().items():
+            for unit, choice in changes.items():
                 store.save_signature(self.db, unit, choice)
         except (DatabaseError, SQLAlchemyError) as exc:
             QMessageBox.critical(self, "不能保存签字栏", f"签字栏没有保存：{exc}")

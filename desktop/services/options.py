@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.domain.rules import option_key
+from desktop.domain.short_text import line_problem
 from desktop.domain.template import Template, registry
 from desktop.services.errors import ServiceError
 from desktop.store import option_values
@@ -66,8 +67,9 @@ def add_value(db: Database, field: str, value: str) -> None:
     value = " ".join(value.split())
     if not value:
         raise ServiceError("请输入要添加的值")
-    if len(value) > 100:
-        raise ServiceError("值过长（不超过 100 个字）")
+    problem = line_problem(value)
+    if problem:
+        raise ServiceError(f"要添加的值{problem}，没有添加。")
     option_values.add(db, field, value)
 
 

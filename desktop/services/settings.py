@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace as replace_fields
 
+from desktop.domain.short_text import LINE_LIMIT, line_problem
 from desktop.domain.signature import Signature
+from desktop.services.errors import ServiceError
 from desktop.store.database import Database
 from desktop.store.settings import get, put
 
@@ -26,8 +28,22 @@ def load_signature(db: Database, unit: str) -> Signature | None:
 
 
 def save_signature(db: Database, unit: str, signature: Signature | None) -> None:
-    """Set (or with None, clear) the block for one unit; unit "" sets the default."""
+    """Set (or with None, clear) the block for one unit; unit "" sets the default.
+    ServiceError, nothing saved, for a line that cannot print (control characters, too long)."""
+    problem = signature_problem(unit, signature)
+    if problem:
+        raise ServiceError(problem)
     put(db, _SIGNATURE + unit.strip(), asdict(signature) if signature is not None else None)
+
+
+def signature_problem(unit: str, signature: Signature | None) -> str | None:
+    """Why this block cannot be saved (a line that cannot print), or None."""
+    lines = [("申请单位", unit)] + (signature.lines() if signature is not None else [])
+    for label, value in lines:
+        problem = line_problem(value, 200 if label == "申请单位" else LINE_LIMIT)
+        if problem:
+            return f"签字栏的“{label}”{problem}，没有保存。"
+    return None
 
 
 def own_signature(db: Database, unit: str) -> Signature | None:
