@@ -252,3 +252,13 @@ def test_the_dialog_refuses_a_control_character_before_saving_any_unit(qtbot, wi
     window.db.close()
     with open_database(filled_db, write=False) as db:
         assert load_signature(db, window.doc.declaration.header.applicant_unit) is None
+
+
+def test_a_unit_named_like_markup_shows_as_typed(qtbot, window_factory, filled_db):
+    window = window_factory(filled_db)
+    window.open_declaration(3)
+    window.doc.set_field("header.applicant_unit", "<b>财政局</b>")
+    assert window.session.save()  # the dialog offers the units of saved forms
+    dialog = opened_dialog(window)
+    assert "“<b>财政局</b>”" in dialog.note.text()
+    assert dialog.note.textFormat() == Qt.TextFormat.PlainText

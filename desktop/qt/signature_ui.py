@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget,
 )
@@ -66,6 +67,7 @@ class SignatureDialog(QDialog):
             self.edits[f.name] = edit
             form.addRow(f"{label}：", edit)
         self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # it names the unit: user text, never markup
         self.note.setObjectName("signature-note")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
